@@ -1,0 +1,3 @@
+from wendbaar.cli import main
+
+main()

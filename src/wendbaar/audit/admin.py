@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from wendbaar.audit.models import AuditEvent
+from wendbaar.audit.selectors import audit_event_csv_rows
+from wendbaar.audit.services import audit_log
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: nobody adds, changes or deletes audit events by hand."""
+
+    list_display = ["at", "actor_label", "action", "object_type", "object_label", "ip", "channel"]
+    list_filter = ["action", "object_type", "channel"]
+    search_fields = ["actor_label", "action", "object_label", "object_id"]
+    date_hierarchy = "at"
+    actions = ["export_csv"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Export selected events as CSV"))
+    def export_csv(self, request, queryset):
+        audit_log(
+            actor=request.user,
+            action="audit.exported",
+            data={"count": queryset.count(), "via": "admin"},
+        )
+        response = StreamingHttpResponse(
+            audit_event_csv_rows(queryset.order_by("at", "id")),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="wendbaar-audit.csv"'
+        return response

@@ -1,0 +1,44 @@
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Wendbaar with granian (production-grade), optionally with a background worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("WENDBAAR_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("WENDBAAR_PORT", "8000"))
+        )
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+        parser.add_argument(
+            "--with-worker", action="store_true", help="Also run one `wendbaar worker` process."
+        )
+
+    def handle(self, *args, **options):
+        worker = None
+        if options["with_worker"] and settings.TASKS["default"]["BACKEND"].startswith(
+            "wendbaar.jobs"
+        ):
+            worker = subprocess.Popen([sys.executable, "-m", "wendbaar", "worker"])
+        command = [
+            sys.executable, "-m", "granian", "--interface", "wsgi", "--host", options["host"],
+            "--port", str(options["port"]), "--workers", str(options["workers"]), "--no-ws",
+            "wendbaar.config.wsgi:application",
+        ]  # fmt: skip
+        self.stdout.write(f"Wendbaar on http://{options['host']}:{options['port']} (Ctrl+C stops)")
+        server = subprocess.Popen(command)  # noqa: S603
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            server.send_signal(signal.SIGINT)
+            server.wait()
+        finally:
+            if worker is not None:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=60)

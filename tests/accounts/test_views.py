@@ -1,0 +1,199 @@
+import re
+from email import message_from_bytes
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from wendbaar.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email, password):
+    return client.post(reverse("accounts:login"), {"username": email, "password": password})
+
+
+def test_sign_in_with_email_and_password_lands_on_the_overview(alice, password):
+    client = Client()
+    response = login(client, "alice@example.nl", password)
+    assert response.status_code == 302 and response["Location"] == reverse("web:home")
+    page = client.get(reverse("web:home"))
+    assert page.status_code == 200
+    assert "Alice" in page.content.decode()
+
+
+def test_pages_need_a_signed_in_person(db):
+    response = Client().get(reverse("copilot:draft_inbox"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_repeated_failed_logins_lock_the_account_from_that_address(alice, password, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = login(client, "alice@example.nl", "wrong-password")
+        assert response.status_code == 200
+    assert login(client, "alice@example.nl", "wrong-password").status_code == 429
+    locked = login(client, "alice@example.nl", password)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_mail_travels_over_smtp_and_its_link_sets_a_new_password(alice, smtp_server):
+    client = Client()
+    response = client.post(reverse("accounts:password_reset"), {"email": "alice@example.nl"})
+    assert response.status_code == 302
+    assert smtp_server.received.wait(10), "no mail reached the SMTP server"
+    envelope = smtp_server.messages[0]
+    assert envelope.rcpt_tos == ["alice@example.nl"]
+    body = message_from_bytes(envelope.content).get_payload(decode=True).decode()
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    post_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    done = client.post(
+        post_url,
+        {"new_password1": "Nieuw-wachtwoord-2026", "new_password2": "Nieuw-wachtwoord-2026"},
+    )
+    assert done.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("Nieuw-wachtwoord-2026")
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(db, smtp_server):
+    response = Client().post(reverse("accounts:password_reset"), {"email": "niemand@example.nl"})
+    assert response.status_code == 302
+    assert smtp_server.messages == []
+
+
+def test_the_ui_is_dutch_by_default_and_switches_to_english(alice, client_for):
+    client = client_for(alice)
+    dutch = client.get(reverse("copilot:draft_inbox")).content.decode()
+    assert "Mijn drafts" in dutch
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "en", "next": reverse("copilot:draft_inbox")}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("copilot:draft_inbox")
+    english = client.get(reverse("copilot:draft_inbox")).content.decode()
+    assert "My drafts" in english
+    alice.refresh_from_db()
+    assert alice.language == "en"
+
+
+def test_language_switch_refuses_to_redirect_elsewhere(alice, client_for):
+    response = client_for(alice).post(
+        reverse("accounts:set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_forms_need_a_csrf_token(alice, password):
+    client = Client(enforce_csrf_checks=True)
+    response = login(client, "alice@example.nl", password)
+    assert response.status_code == 403
+
+
+class TestAdministration:
+    def test_members_cannot_open_admin_pages(self, alice, client_for):
+        client = client_for(alice)
+        for name in (
+            "accounts:person_create",
+            "accounts:role_list",
+            "accounts:location_create",
+            "accounts:team_create",
+            "audit:event_list",
+        ):
+            assert client.get(reverse(name)).status_code == 403, name
+
+    def test_admin_adds_a_person_in_the_browser(self, admin_user, client_for, team_b):
+        client = client_for(admin_user)
+        response = client.post(
+            reverse("accounts:person_create"),
+            {
+                "email": "nieuw@example.nl",
+                "full_name": "Nieuwe Monteur",
+                "language": "nl",
+                "roles": [],
+                "teams": [team_b.pk],
+            },
+        )
+        assert response.status_code == 302
+        person = User.objects.get(email="nieuw@example.nl")
+        assert list(person.teams.all()) == [team_b]
+
+    def test_duplicate_email_shows_a_form_error_and_saves_nothing(
+        self, admin_user, alice, client_for
+    ):
+        response = client_for(admin_user).post(
+            reverse("accounts:person_create"),
+            {"email": "alice@example.nl", "full_name": "Dubbel", "language": "nl"},
+        )
+        assert response.status_code == 200
+        assert "bestaat al" in response.content.decode()
+        assert User.objects.filter(email="alice@example.nl").count() == 1
+
+    def test_admin_manages_team_members_with_htmx(self, admin_user, alice, client_for, team_b):
+        client = client_for(admin_user)
+        url = reverse("accounts:team_member", args=[team_b.slug])
+        response = client.post(url, {"person": alice.pk, "role": "lead"}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<html" not in html and "Alice de Vries" in html
+        assert alice.memberships.get(team=team_b).role == "lead"
+
+    def test_people_search_returns_a_partial_for_htmx(self, alice, bob, client_for):
+        response = client_for(alice).get(
+            reverse("accounts:person_list"), {"q": "bob"}, HTTP_HX_REQUEST="true"
+        )
+        html = response.content.decode()
+        assert "<html" not in html
+        assert "Bob Jansen" in html and "Alice de Vries" not in html
+
+    def test_admin_adds_a_location_and_a_role(self, admin_user, client_for):
+        client = client_for(admin_user)
+        response = client.post(
+            reverse("accounts:location_create"),
+            {
+                "name": "Hub Eindhoven",
+                "kind": "hub",
+                "address": "",
+                "city": "Eindhoven",
+                "desks": 4,
+                "meeting_rooms": 1,
+                "is_active": "on",
+            },
+        )
+        assert response.status_code == 302
+        response = client.post(
+            reverse("accounts:role_list"),
+            {"name": "Werkvoorbereider", "code": "", "description": ""},
+        )
+        assert response.status_code == 302
+        listing = client.get(reverse("accounts:location_list")).content.decode()
+        assert "Hub Eindhoven" in listing
+
+
+class TestAccountPage:
+    def test_person_makes_a_token_sees_it_once_and_revokes_it(self, alice, client_for):
+        client = client_for(alice)
+        response = client.post(
+            reverse("accounts:account"), {"name": "Zapier", "scopes": ["drafts:read"]}
+        )
+        assert response.status_code == 302
+        first = client.get(reverse("accounts:account")).content.decode()
+        key = re.search(r"wb_[0-9a-f]+_[\w-]+", first).group(0)
+        second = client.get(reverse("accounts:account")).content.decode()
+        assert key not in second
+        token = alice.api_tokens.get()
+        client.post(reverse("accounts:api_token_revoke", args=[token.pk]))
+        token.refresh_from_db()
+        assert token.revoked_at is not None
+
+    def test_nobody_revokes_another_persons_token(self, alice, bob, client_for):
+        from wendbaar.accounts.services import api_token_create
+
+        token, _raw = api_token_create(actor=alice, name="x", scopes=["drafts:read"])
+        response = client_for(bob).post(reverse("accounts:api_token_revoke", args=[token.pk]))
+        assert response.status_code == 404
+        token.refresh_from_db()
+        assert token.revoked_at is None

@@ -1,0 +1,85 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.accounts.factories import PASSWORD, TeamFactory, UserFactory
+from tests.copilot.factories import DraftFactory, DraftSourceFactory
+from wendbaar.copilot.models import Draft
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_in_switch_language_and_review_a_draft_from_the_inbox(live_server, page, settings):
+    team = TeamFactory(name="Service & Onderhoud", slug="service")
+    fatima = UserFactory(email="fatima@example.nl", full_name="Fatima El Amrani", teams=[team])
+    draft = DraftFactory(
+        owner=fatima,
+        assignee=fatima,
+        team=team,
+        title="Antwoord: lekkende cv-ketel",
+        confidence=0.81,
+    )
+    DraftSourceFactory(
+        draft=draft,
+        position=1,
+        title="Onderhoudscontract",
+        quote="Bij lekkage komt een monteur binnen 24 uur.",
+    )
+
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.locator("h1")).to_have_text("Inloggen bij Wendbaar")
+    page.get_by_label("E-mailadres").fill("fatima@example.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_test_id("nav-inbox")).to_contain_text("Mijn drafts")
+
+    page.get_by_test_id("language-switch").get_by_role("button", name="EN").click()
+    expect(page.get_by_test_id("nav-inbox")).to_contain_text("My drafts")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_test_id("nav-inbox").click()
+    inbox = page.get_by_test_id("draft-inbox")
+    expect(inbox).to_contain_text("Antwoord: lekkende cv-ketel")
+    expect(inbox).to_contain_text("81%")
+    page.screenshot(path=str(live_server_screenshot_dir() / "inbox.png"), full_page=True)
+
+    inbox.get_by_role("link", name="Antwoord: lekkende cv-ketel").click()
+    expect(page.locator(".sources")).to_contain_text("Bij lekkage komt een monteur binnen 24 uur.")
+    page.screenshot(path=str(live_server_screenshot_dir() / "draft.png"), full_page=True)
+    page.get_by_role("button", name="Accept", exact=True).click()
+    expect(page.get_by_test_id("draft-inbox")).to_contain_text("No drafts are waiting for you.")
+    assert Draft.objects.get(pk=draft.pk).status == "accepted"
+    assert page.console_errors == []
+
+
+def test_htmx_filter_updates_the_inbox_without_a_full_reload(live_server, page):
+    team = TeamFactory()
+    user = UserFactory(email="joost@example.nl", teams=[team])
+    DraftFactory(
+        owner=user, assignee=user, team=team, title="Notulen maandoverleg", capability="meetings"
+    )
+    DraftFactory(
+        owner=user, assignee=user, team=team, title="Offerte warmtepomp", capability="quotes"
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mailadres").fill("joost@example.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"{live_server.url}/drafts/")
+    page.evaluate("window.__marker = 'same page'")
+    page.locator("select[name=capability]").select_option("quotes")
+    expect(page.get_by_test_id("draft-inbox")).not_to_contain_text("Notulen maandoverleg")
+    expect(page.get_by_test_id("draft-inbox")).to_contain_text("Offerte warmtepomp")
+    assert page.evaluate("window.__marker") == "same page"
+    assert "capability=quotes" in page.url
+    assert page.console_errors == []
+
+
+def live_server_screenshot_dir():
+    from pathlib import Path
+
+    path = Path("var/test/screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
