@@ -127,3 +127,17 @@ class TestReading:
         )
         assert response.status_code == 403
         assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_sign_ins_sign_outs_and_failed_attempts_are_audited_without_passwords(alice, password):
+    client = Client()
+    client.post(
+        reverse("accounts:login"), {"username": "alice@example.nl", "password": "fout-wachtwoord"}
+    )
+    client.post(reverse("accounts:login"), {"username": "alice@example.nl", "password": password})
+    client.post(reverse("accounts:logout"))
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["auth.login_failed", "auth.login", "auth.logout"]
+    failed = AuditEvent.objects.get(action="auth.login_failed")
+    assert failed.data == {"username": "alice@example.nl"}
+    assert "fout-wachtwoord" not in str(failed.data)

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and permissions")
 
     def ready(self):
-        from wendbaar.accounts import scopes
+        from wendbaar.accounts import scopes, signals  # noqa: F401  (connects the audit receivers)
 
         scopes.register("people:read", _("Read people, teams, roles and locations"))
         scopes.register("people:write", _("Manage people, teams, roles and locations"))

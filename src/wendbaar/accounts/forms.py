@@ -1,7 +1,7 @@
 from datetime import datetime, time
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,21 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is not active."),
     }
+
+
+class ResetForm(PasswordResetForm):
+    """Sends the reset mail from a background task, so a slow mail server never holds up the page."""
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from django.db import transaction
+
+        from wendbaar.accounts.tasks import password_reset_email_task
+
+        base_url = f"{'https' if use_https else 'http'}://{domain_override or request.get_host()}"
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(
+                lambda pk=user.pk: password_reset_email_task.enqueue(pk, base_url)
+            )
 
 
 class PersonForm(forms.Form):

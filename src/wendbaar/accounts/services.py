@@ -386,3 +386,28 @@ def validate_new_password(password: str, user: User | None = None) -> None:
         raise BusinessRuleError(
             " ".join(exc.messages), code="weak_password", status_code=400
         ) from exc
+
+
+def password_reset_send(*, user: User, base_url: str) -> None:
+    """Mail a one-day link to choose a new password, in the person's own language."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = base_url.rstrip("/") + reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
+    )
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {"email": user.email, "link": link, "user": user}
+        subject = "".join(
+            render_to_string("accounts/email/password_reset_subject.txt", context).splitlines()
+        )
+        body = render_to_string("accounts/email/password_reset.txt", context)
+    EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    audit_log(actor=None, action="auth.password_reset_sent", target=user)

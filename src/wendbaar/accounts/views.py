@@ -20,10 +20,12 @@ from wendbaar.accounts.forms import (
     LoginForm,
     MemberForm,
     PersonForm,
+    ResetForm,
     RoleForm,
     TeamForm,
 )
 from wendbaar.accounts.models import ApiToken, Location, Role, Team, User
+from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 
 
@@ -43,14 +45,18 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = ResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log(actor=form.user, action="auth.password_reset", target=form.user)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -59,6 +65,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        audit_log(actor=self.request.user, action="auth.password_changed", target=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return response
 

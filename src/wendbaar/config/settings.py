@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "wendbaar.audit",
     "wendbaar.copilot",
     "wendbaar.web",
+    "wendbaar.evals",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,8 @@ TASKS = {
         "OPTIONS": {
             "max_attempts": env.int("TASKS_MAX_ATTEMPTS", default=5),
             "lease_seconds": env.int("TASKS_LEASE_SECONDS", default=120),
+            "retry_backoff_seconds": env.float("TASKS_RETRY_BACKOFF_SECONDS", default=2),
+            "retry_backoff_max_seconds": env.float("TASKS_RETRY_BACKOFF_MAX_SECONDS", default=300),
         }
         if TASKS_BACKEND == "database"
         else {},
