@@ -1,8 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from wendbaar.accounts.models import ApiToken, Location, Membership, Organisation, Role, Team, User
+from wendbaar.accounts.services import sync_staff_flag
+from wendbaar.audit.admin_mixins import AuditedAdminMixin
+
+
+class PersonCreationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name"]
+
+
+class PersonChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,7 +27,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    form = PersonChangeForm
+    add_form = PersonCreationForm
     ordering = ["full_name"]
     list_display = ["full_name", "email", "job_title", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "roles", "teams"]
@@ -41,9 +58,14 @@ class UserAdmin(BaseUserAdmin):
     ]
     inlines = [MembershipInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Roles are saved after the person; the admin role decides access to this site.
+        sync_staff_flag(form.instance)
+
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "email"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -51,7 +73,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "is_builtin"]
     readonly_fields = ["is_builtin"]
 
@@ -60,13 +82,13 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "city", "desks", "meeting_rooms", "is_active"]
     list_filter = ["kind", "is_active"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "time_zone", "default_language"]
 
     def has_add_permission(self, request):

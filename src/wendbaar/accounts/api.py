@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wendbaar.accounts import selectors, services
@@ -86,7 +86,7 @@ def person_create(request, payload: PersonIn):
         roles=_roles(payload.role_codes),
         teams=_teams(payload.team_ids),
     )
-    return 201, person
+    return Status(201, person)
 
 
 @router.patch("/people/{int:person_id}", response=PersonOut)
@@ -115,11 +115,14 @@ def team_list(request):
 @router.post("/teams", response={201: TeamOut})
 def team_create(request, payload: TeamIn):
     require_scope(request, "people:write")
-    return 201, services.team_create(
-        actor=request.user,
-        name=payload.name,
-        description=payload.description,
-        email=payload.email or "",
+    return Status(
+        201,
+        services.team_create(
+            actor=request.user,
+            name=payload.name,
+            description=payload.description,
+            email=payload.email or "",
+        ),
     )
 
 

@@ -32,8 +32,8 @@ def builtin_roles_ensure() -> None:
         Role.objects.update_or_create(code=code, defaults={"name": str(label), "is_builtin": True})
 
 
-def _sync_staff_flag(user: User) -> None:
-    # Administrators may use the Django admin site; nobody else needs it.
+def sync_staff_flag(user: User) -> None:
+    """Administrators may use the Django admin site; nobody else needs it."""
     should_be_staff = user.is_superuser or user.roles.filter(code=BuiltinRole.ADMIN).exists()
     if user.is_staff != should_be_staff:
         user.is_staff = should_be_staff
@@ -97,7 +97,7 @@ def person_create(
     user.roles.set(roles)
     for team in teams or []:
         Membership.objects.create(user=user, team=team)
-    _sync_staff_flag(user)
+    sync_staff_flag(user)
     audit_log(
         actor=actor,
         action="person.created",
@@ -155,7 +155,7 @@ def person_update(
             Membership(user=person, team_id=pk) for pk in wanted - existing
         )
         changed.append("teams")
-    _sync_staff_flag(person)
+    sync_staff_flag(person)
     _ensure_an_admin_remains()
     audit_log(actor=actor, action="person.updated", target=person, data={"fields": changed})
     return person

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wendbaar.accounts.auth import require_scope
@@ -62,7 +62,7 @@ def draft_create(request, payload: DraftIn):
     )
     data = payload.dict(exclude={"team_id", "assignee_id"})
     draft = services.draft_propose(actor=request.user, team=team, assignee=assignee, **data)
-    return 201, selectors.draft_get(user=request.user, pk=draft.pk)
+    return Status(201, selectors.draft_get(user=request.user, pk=draft.pk))
 
 
 @router.post("/{int:draft_id}/review", response={201: ReviewOut})
@@ -71,4 +71,4 @@ def draft_review(request, draft_id: int, payload: ReviewIn):
     require_scope(request, "drafts:write")
     draft = selectors.draft_get(user=request.user, pk=draft_id)
     review = services.draft_review(actor=request.user, draft=draft, **payload.dict())
-    return 201, review
+    return Status(201, review)
