@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/wendbaar migrate --no-input
+	$(BIN)/wendbaar migrate --no-input --verbosity 0
 	$(BIN)/wendbaar collectstatic --no-input --verbosity 0
 	$(BIN)/wendbaar demo --print-login
 	$(BIN)/wendbaar serve --with-worker

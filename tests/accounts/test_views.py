@@ -209,19 +209,30 @@ class TestAccountPage:
 
 
 class TestDjangoAdmin:
-    def test_organisation_admin_adds_a_person_in_django_admin_and_it_is_audited(self, admin_user, client_for):
+    def test_organisation_admin_adds_a_person_in_django_admin_and_it_is_audited(
+        self, admin_user, client_for
+    ):
         from wendbaar.audit.models import AuditEvent
 
         client = client_for(admin_user)
         assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
-        response = client.post(reverse("admin:accounts_user_add"), {
-            "email": "via-admin@example.nl", "full_name": "Via Beheer",
-            "password1": "Een-lang-wachtwoord-77", "password2": "Een-lang-wachtwoord-77", "usable_password": "true",
-            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-        })
+        response = client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "email": "via-admin@example.nl",
+                "full_name": "Via Beheer",
+                "password1": "Een-lang-wachtwoord-77",
+                "password2": "Een-lang-wachtwoord-77",
+                "usable_password": "true",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         person = User.objects.get(email="via-admin@example.nl")
-        assert AuditEvent.objects.filter(action="user.created", object_id=str(person.pk), actor_id=admin_user.pk).exists()
+        assert AuditEvent.objects.filter(
+            action="user.created", object_id=str(person.pk), actor_id=admin_user.pk
+        ).exists()
 
     def test_members_cannot_use_django_admin(self, alice, client_for):
         response = client_for(alice).get(reverse("admin:accounts_user_changelist"))

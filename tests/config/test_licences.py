@@ -3,8 +3,12 @@
 import re
 from importlib import metadata
 
-FORBIDDEN = re.compile(r"\b(A?GPL|GNU (Affero )?General Public License|SSPL|Commons Clause)\b", re.I)
-ALLOWED_DESPITE_MATCH = re.compile(r"\b(LGPL|Lesser General Public|Library General Public|GPL.{0,20}exception)\b", re.I)
+FORBIDDEN = re.compile(
+    r"\b(A?GPL|GNU (Affero )?General Public License|SSPL|Commons Clause)\b", re.I
+)
+ALLOWED_DESPITE_MATCH = re.compile(
+    r"\b(LGPL|Lesser General Public|Library General Public|GPL.{0,20}exception)\b", re.I
+)
 
 
 def licence_text(dist) -> str:

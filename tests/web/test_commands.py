@@ -31,3 +31,47 @@ def test_unknown_eval_task_is_refused_with_exit_status_2():
 def test_eval_through_call_command_raises_a_clear_error():
     with pytest.raises(CommandError, match="not available yet"):
         call_command("eval", "triage")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_serve_runs_the_production_server_on_the_given_port(tmp_path):
+    import os
+    import time
+    import urllib.request
+
+    from django.db import connection
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"}
+    if connection.vendor == "postgresql":
+        s = connection.settings_dict
+        env["DATABASE_URL"] = (
+            f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+        )
+    server = subprocess.Popen([sys.executable, "-m", "wendbaar", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=2
+                ) as response:
+                    assert response.status == 200
+                    assert response.headers["server"] == "granian"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    server.kill()
+                    raise AssertionError(server.communicate()[0].decode()[-3000:]) from None
+                time.sleep(0.3)
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/accounts/login/", timeout=5
+        ) as response:
+            assert "Inloggen" in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

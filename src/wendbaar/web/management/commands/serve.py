@@ -17,6 +17,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", "8")),
+            help="Requests handled at once per web worker process.",
+        )
+        parser.add_argument(
             "--with-worker", action="store_true", help="Also run one `wendbaar worker` process."
         )
 
@@ -29,6 +35,7 @@ class Command(BaseCommand):
         command = [
             sys.executable, "-m", "granian", "--interface", "wsgi", "--host", options["host"],
             "--port", str(options["port"]), "--workers", str(options["workers"]), "--no-ws",
+            "--blocking-threads", str(options["threads"]), "--backpressure", str(options["threads"]),
             "wendbaar.config.wsgi:application",
         ]  # fmt: skip
         self.stdout.write(f"Wendbaar on http://{options['host']}:{options['port']} (Ctrl+C stops)")
