@@ -162,36 +162,27 @@ def person_create(request):
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.person_create(
-                actor=request.user,
-                email=data["email"],
-                full_name=data["full_name"],
-                job_title=data["job_title"],
-                phone=data["phone"],
-                language=data["language"],
-                home_location=data["home_location"],
-                roles=list(data["roles"]),
-                teams=list(data["teams"]),
-            )
-        except (BusinessRuleError, ValidationError) as exc:
-            _form_error(form, exc)
-        else:
+        saved = _submit(
+            form,
+            services.person_create,
+            actor=request.user,
+            email=data["email"],
+            full_name=data["full_name"],
+            job_title=data["job_title"],
+            phone=data["phone"],
+            language=data["language"],
+            home_location=data["home_location"],
+            roles=list(data["roles"]),
+            teams=list(data["teams"]),
+        )
+        if saved:
             messages.success(
                 request,
                 _("%(name)s has been added. Send them a password reset link to sign in.")
                 % {"name": data["full_name"]},
             )
             return redirect("accounts:person_list")
-    return render(
-        request,
-        "accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("New person"),
-            "cancel_url": reverse("accounts:person_list"),
-        },
-    )
+    return _form_page(request, form, _("New person"), "accounts:person_list")
 
 
 @admin_required
@@ -201,23 +192,19 @@ def person_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         roles, teams = list(data.pop("roles")), list(data.pop("teams"))
-        try:
-            services.person_update(
-                actor=request.user, person=person, roles=roles, teams=teams, **data
-            )
-        except (BusinessRuleError, ValidationError) as exc:
-            _form_error(form, exc)
-        else:
+        if _submit(
+            form,
+            services.person_update,
+            actor=request.user,
+            person=person,
+            roles=roles,
+            teams=teams,
+            **data,
+        ):
             messages.success(request, _("The changes have been saved."))
             return redirect("accounts:person_list")
-    return render(
-        request,
-        "accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": person.full_name},
-            "cancel_url": reverse("accounts:person_list"),
-        },
+    return _form_page(
+        request, form, _("Edit %(name)s") % {"name": person.full_name}, "accounts:person_list"
     )
 
 
@@ -282,39 +269,28 @@ def _team_form(request, team: Team | None):
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("name", "description", "email")}
-        try:
-            team = (
-                services.team_create(actor=request.user, **data)
-                if team is None
-                else services.team_update(actor=request.user, team=team, **data)
-            )
-        except (BusinessRuleError, ValidationError) as exc:
-            _form_error(form, exc)
-        else:
+        saved = (
+            _submit(form, services.team_create, actor=request.user, **data)
+            if team is None
+            else _submit(form, services.team_update, actor=request.user, team=team, **data)
+        )
+        if saved:
             messages.success(request, _("The team has been saved."))
-            return redirect("accounts:team_detail", slug=team.slug)
-    return render(
-        request,
-        "accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("New team") if team is None else _("Edit %(name)s") % {"name": team.name},
-            "cancel_url": reverse("accounts:team_list"),
-        },
-    )
+            return redirect("accounts:team_detail", slug=saved.slug)
+    title = _("New team") if team is None else _("Edit %(name)s") % {"name": team.name}
+    return _form_page(request, form, title, "accounts:team_list")
 
 
 @admin_required
 def role_list(request):
     form = RoleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_create(actor=request.user, **form.cleaned_data)
-        except (BusinessRuleError, ValidationError) as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The role has been added."))
-            return redirect("accounts:role_list")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _submit(form, services.role_create, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("The role has been added."))
+        return redirect("accounts:role_list")
     return render(
         request, "accounts/role_list.html", {"roles": selectors.role_list(), "form": form}
     )
@@ -337,23 +313,20 @@ def role_edit(request, pk: int):
         messages.success(request, _("The role has been removed."))
         return redirect("accounts:role_list")
     if request.method == "POST" and form.is_valid():
-        services.role_update(
+        data = form.cleaned_data
+        if _submit(
+            form,
+            services.role_update,
             actor=request.user,
             role=role,
-            name=form.cleaned_data["name"],
-            description=form.cleaned_data["description"],
-        )
-        messages.success(request, _("The changes have been saved."))
-        return redirect("accounts:role_list")
-    return render(
-        request,
-        "accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit role %(name)s") % {"name": role.label},
-            "cancel_url": reverse("accounts:role_list"),
-            "delete_allowed": not role.is_builtin,
-        },
+            name=data["name"],
+            description=data["description"],
+        ):
+            messages.success(request, _("The changes have been saved."))
+            return redirect("accounts:role_list")
+    title = _("Edit role %(name)s") % {"name": role.label}
+    return _form_page(
+        request, form, title, "accounts:role_list", delete_allowed=not role.is_builtin
     )
 
 
@@ -380,22 +353,29 @@ def location_edit(request, pk: int):
 
 def _location_form(request, location: Location | None):
     form = LocationForm(request.POST or None, instance=location)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.location_save(actor=request.user, location=location, **form.cleaned_data)
-        except (BusinessRuleError, ValidationError) as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The location has been saved."))
-            return redirect("accounts:location_list")
-    return render(
-        request,
-        "accounts/form_page.html",
-        {
-            "form": form,
-            "title": _("New location")
-            if location is None
-            else _("Edit %(name)s") % {"name": location.name},
-            "cancel_url": reverse("accounts:location_list"),
-        },
-    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _submit(
+            form, services.location_save, actor=request.user, location=location, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("The location has been saved."))
+        return redirect("accounts:location_list")
+    title = _("New location") if location is None else _("Edit %(name)s") % {"name": location.name}
+    return _form_page(request, form, title, "accounts:location_list")
+
+
+def _submit(form, service, **kwargs):
+    """Call the service behind a valid form; its result, or None when a business rule refused
+    (the reason is then a form error)."""
+    try:
+        return service(**kwargs)
+    except (BusinessRuleError, ValidationError) as exc:
+        _form_error(form, exc)
+        return None
+
+
+def _form_page(request, form, title, cancel_url_name: str, **extra):
+    context = {"form": form, "title": title, "cancel_url": reverse(cancel_url_name), **extra}
+    return render(request, "accounts/form_page.html", context)
