@@ -237,3 +237,15 @@ class TestDjangoAdmin:
     def test_members_cannot_use_django_admin(self, alice, client_for):
         response = client_for(alice).get(reverse("admin:accounts_user_changelist"))
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_password_reset_mails_are_throttled_per_person(alice, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for _ in range(3):
+            response = client.post(reverse("accounts:password_reset"), {"email": "alice@example.nl"})
+            assert response.status_code == 302
+    assert len(callbacks) == 1

@@ -25,18 +25,26 @@ class LoginForm(AuthenticationForm):
 
 
 class ResetForm(PasswordResetForm):
-    """Sends the reset mail from a background task, so a slow mail server never holds up the page."""
+    """Sends the reset mail from a background task, so a slow mail server never holds up the page.
+
+    At most one mail per person every few minutes: the form must not become a way to flood someone's
+    mailbox. The page answers the same either way, so it reveals nothing about who has an account.
+    """
+
+    THROTTLE_SECONDS = 300
 
     def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from django.core.cache import cache
         from django.db import transaction
 
         from wendbaar.accounts.tasks import password_reset_email_task
 
         base_url = f"{'https' if use_https else 'http'}://{domain_override or request.get_host()}"
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(
-                lambda pk=user.pk: password_reset_email_task.enqueue(pk, base_url)
-            )
+            if cache.add(f"password-reset-sent:{user.pk}", True, timeout=self.THROTTLE_SECONDS):
+                transaction.on_commit(
+                    lambda pk=user.pk: password_reset_email_task.enqueue(pk, base_url)
+                )
 
 
 class PersonForm(forms.Form):
