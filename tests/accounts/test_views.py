@@ -246,6 +246,34 @@ def test_password_reset_mails_are_throttled_per_person(alice, django_capture_on_
     client = Client()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         for _ in range(3):
-            response = client.post(reverse("accounts:password_reset"), {"email": "alice@example.nl"})
+            response = client.post(
+                reverse("accounts:password_reset"), {"email": "alice@example.nl"}
+            )
             assert response.status_code == 302
     assert len(callbacks) == 1
+
+
+def test_admin_renames_the_organisation_and_bad_time_zones_are_refused(
+    admin_user, alice, client_for
+):
+    from wendbaar.accounts.selectors import organisation_get
+
+    url = reverse("accounts:organisation_edit")
+    assert client_for(alice).get(url).status_code == 403
+    client = client_for(admin_user)
+    bad = client.post(
+        url, {"name": "Warmtewerk", "time_zone": "Mars/Olympus", "default_language": "nl"}
+    )
+    assert bad.status_code == 200 and organisation_get().name != "Warmtewerk"
+    ok = client.post(
+        url,
+        {
+            "name": "Warmtewerk",
+            "time_zone": "Europe/Amsterdam",
+            "default_language": "en",
+            "email_domain": "warmtewerk.example",
+        },
+    )
+    assert ok.status_code == 302
+    organisation = organisation_get()
+    assert (organisation.name, organisation.default_language) == ("Warmtewerk", "en")

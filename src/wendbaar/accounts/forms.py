@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wendbaar.accounts import scopes
 from wendbaar.accounts.choices import Language, TeamRole
-from wendbaar.accounts.models import Location, Role, Team, User
+from wendbaar.accounts.models import Location, Organisation, Role, Team, User
 
 
 class LoginForm(AuthenticationForm):
@@ -119,6 +119,20 @@ class RoleForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "time_zone", "default_language", "email_domain"]
+
+    def clean_time_zone(self):
+        import zoneinfo
+
+        value = self.cleaned_data["time_zone"]
+        if value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(_("Unknown time zone, e.g. Europe/Amsterdam."))
+        return value
 
 
 class LocationForm(forms.ModelForm):

@@ -40,6 +40,7 @@ urlpatterns = [
     path("teams/<slug:slug>/members/", views.team_member, name="team_member"),
     path("roles/", views.role_list, name="role_list"),
     path("roles/<int:pk>/", views.role_edit, name="role_edit"),
+    path("organisation/", views.organisation_edit, name="organisation_edit"),
     path("locations/", views.location_list, name="location_list"),
     path("locations/new/", views.location_create, name="location_create"),
     path("locations/<int:pk>/edit/", views.location_edit, name="location_edit"),

@@ -19,6 +19,7 @@ from wendbaar.accounts.forms import (
     LocationForm,
     LoginForm,
     MemberForm,
+    OrganisationForm,
     PersonForm,
     ResetForm,
     RoleForm,
@@ -379,3 +380,22 @@ def _submit(form, service, **kwargs):
 def _form_page(request, form, title, cancel_url_name: str, **extra):
     context = {"form": form, "title": title, "cancel_url": reverse(cancel_url_name), **extra}
     return render(request, "accounts/form_page.html", context)
+
+
+@admin_required
+def organisation_edit(request):
+    """The organisation's name and preferences."""
+    organisation = selectors.organisation_get()
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if _submit(
+            form,
+            services.organisation_update,
+            actor=request.user,
+            organisation=organisation,
+            **data,
+        ):
+            messages.success(request, _("The changes have been saved."))
+            return redirect("accounts:organisation_edit")
+    return _form_page(request, form, _("Organisation"), "web:home")
