@@ -3,6 +3,7 @@ from factory.django import DjangoModelFactory
 
 from wendbaar.accounts.choices import LocationKind, TeamRole
 from wendbaar.accounts.models import Location, Membership, Role, Team, User
+from wendbaar.accounts.services import builtin_roles_ensure
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -51,6 +52,8 @@ class UserFactory(DjangoModelFactory):
 
     @factory.post_generation
     def role_codes(self, create, extracted, **kwargs):
+        # A flush after a transactional test removes the roles the migration made; bring them back.
+        builtin_roles_ensure()
         codes = ["member", *(extracted or [])]
         self.roles.set(Role.objects.filter(code__in=codes))
         if "admin" in codes:

@@ -63,10 +63,7 @@ def test_htmx_filter_updates_the_inbox_without_a_full_reload(live_server, page):
     DraftFactory(
         owner=user, assignee=user, team=team, title="Offerte warmtepomp", capability="quotes"
     )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mailadres").fill("joost@example.nl")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in(page, live_server, "joost@example.nl")
     page.goto(f"{live_server.url}/drafts/")
     page.evaluate("window.__marker = 'same page'")
     page.locator("select[name=capability]").select_option("quotes")
@@ -77,9 +74,33 @@ def test_htmx_filter_updates_the_inbox_without_a_full_reload(live_server, page):
     assert page.console_errors == []
 
 
+def sign_in(page, live_server, email):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_test_id("nav-inbox")).to_be_visible()
+
+
 def live_server_screenshot_dir():
     from pathlib import Path
 
     path = Path("var/test/screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def test_admin_adds_a_team_member_in_place_with_htmx(live_server, page):
+    team = TeamFactory(name="Projecten", slug="projecten")
+    UserFactory(email="beheer@example.nl", full_name="Anna Beheer", role_codes=["admin"])
+    UserFactory(email="thijs@example.nl", full_name="Thijs Vos")
+    sign_in(page, live_server, "beheer@example.nl")
+    page.goto(f"{live_server.url}/accounts/teams/projecten/")
+    page.evaluate("window.__marker = 'same page'")
+    page.get_by_label("Persoon").select_option(label="Thijs Vos")
+    page.get_by_label("Rol in team").select_option(label="Teamleider")
+    page.get_by_role("button", name="Aan team toevoegen").click()
+    expect(page.locator("#members")).to_contain_text("Thijs Vos")
+    assert page.evaluate("window.__marker") == "same page"
+    assert team.memberships.get(user__email="thijs@example.nl").role == "lead"
+    assert page.console_errors == []

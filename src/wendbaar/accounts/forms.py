@@ -102,7 +102,11 @@ class TeamForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.filter(is_active=True))
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.filter(is_active=True),
+        empty_label=_("Choose a person"),
+    )
     role = forms.ChoiceField(
         label=_("Role in team"), choices=TeamRole.choices, initial=TeamRole.MEMBER
     )

@@ -90,7 +90,7 @@ def team_members(*, team: Team) -> QuerySet[Membership]:
     return (
         team.memberships.select_related("user")
         .filter(user__is_active=True)
-        .order_by("-role", "user__full_name")
+        .order_by("role", "user__full_name")  # leads first
     )
 
 
