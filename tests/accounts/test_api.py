@@ -80,3 +80,12 @@ def test_openapi_docs_are_served(db):
     schema = Client().get("/api/openapi.json")
     assert schema.status_code == 200
     assert "/api/drafts/inbox" in schema.json()["paths"]
+
+
+def test_null_in_a_patch_leaves_the_field_alone(admin_user, alice, token_for):
+    response = Client().patch(f"/api/accounts/people/{alice.pk}", {"email": None, "full_name": None},
+                              content_type="application/json",
+                              HTTP_AUTHORIZATION=token_for(admin_user, ["people:write"]))  # fmt: skip
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert (alice.email, alice.full_name) == ("alice@example.nl", "Alice de Vries")

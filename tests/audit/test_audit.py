@@ -141,3 +141,11 @@ def test_sign_ins_sign_outs_and_failed_attempts_are_audited_without_passwords(al
     failed = AuditEvent.objects.get(action="auth.login_failed")
     assert failed.data == {"username": "alice@example.nl"}
     assert "fout-wachtwoord" not in str(failed.data)
+
+
+def test_invalid_filters_never_fall_back_to_the_whole_log(admin_user, event, client_for):
+    client = client_for(admin_user)
+    page = client.get(reverse("audit:event_list"), {"since": "gisteren"})
+    assert page.status_code == 400 and "test.done" not in page.content.decode()
+    export = client.get(reverse("audit:event_export"), {"since": "gisteren"})
+    assert export.status_code == 400

@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from tests.copilot.factories import DraftFactory, DraftSourceFactory
+from wendbaar.copilot.models import Draft
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,18 @@ def test_no_credentials_and_bad_tokens_get_401(db, api):
         response = api.get("/api/drafts/inbox", **headers)
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_refused_proposal_leaves_no_draft(alice, bob, team_a, api, token_for):
+    payload = {"capability": "service", "kind": "reply", "title": "x", "text": "y", "confidence": 0.5,
+               "engine": "tool", "visibility": "private", "assignee_id": bob.pk}  # fmt: skip
+    response = api.post("/api/drafts/", payload, content_type="application/json",
+                        HTTP_AUTHORIZATION=token_for(alice, ["drafts:write"]))  # fmt: skip
+    assert response.status_code == 400
+    assert not Draft.objects.exists()
+
+
+def test_tokens_cannot_reach_endpoints_that_declare_no_scope(alice, api, token_for):
+    auth = token_for(alice, ["drafts:read", "drafts:write", "people:read", "people:write"])
+    assert api.get("/api/audit/events", HTTP_AUTHORIZATION=auth).status_code == 403
+    assert api.get("/api/accounts/me", HTTP_AUTHORIZATION=auth).status_code == 200

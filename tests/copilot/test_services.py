@@ -194,3 +194,74 @@ def test_inbox_holds_own_and_unassigned_team_drafts_only(alice, bob, team_a, tea
     DraftFactory(owner=alice, assignee=alice, team=team_a, status="accepted")
     assert set(selectors.draft_inbox(user=alice)) == {mine, team_open}
     assert selectors.draft_inbox_counts(user=alice) == {"service": 2}
+
+
+class TestWhoMayDoWhat:
+    def test_a_team_draft_is_reviewed_by_its_team_even_when_everyone_may_read_it(
+        self, alice, bob, team_a
+    ):
+        draft = propose(alice, team_a, visibility="organisation")
+        with pytest.raises(BusinessRuleError) as exc:
+            services.draft_review(actor=bob, draft=draft, decision="rejected")
+        assert exc.value.code == "not_reviewer"
+        draft.refresh_from_db()
+        assert draft.status == "proposed"
+
+    def test_proposing_for_a_team_you_are_not_in_is_refused(self, alice, team_b):
+        with pytest.raises(BusinessRuleError) as exc:
+            propose(alice, team_b)
+        assert exc.value.code == "not_team_member"
+        assert not Draft.objects.exists()
+
+    def test_a_private_draft_cannot_be_pushed_to_someone_else(self, alice, bob, team_a):
+        with pytest.raises(BusinessRuleError):
+            propose(alice, None, visibility="private", assignee=bob)
+        with pytest.raises(BusinessRuleError) as exc:
+            propose(alice, team_a, assignee=bob)
+        assert exc.value.code == "reviewer_not_in_team"
+        assert not Draft.objects.exists()
+
+    def test_system_drafts_can_be_private_to_their_reviewer(self, alice):
+        draft = propose(None, None, visibility="private", assignee=alice)
+        assert draft.owner == alice and list(selectors.draft_inbox(user=alice)) == [draft]
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "javascript:alert(1)",
+            "data:text/html,<script>x</script>",
+            "//evil.example/x",
+            "ftp://x/y",
+        ],
+    )
+    def test_source_links_must_be_web_addresses(self, alice, team_a, url):
+        with pytest.raises(BusinessRuleError) as exc:
+            propose(alice, team_a, sources=[{"ref": "doc:1", "url": url}])
+        assert exc.value.code == "unsafe_source_link"
+        assert not Draft.objects.exists()
+
+    def test_safe_links_are_kept(self, alice, team_a):
+        draft = propose(
+            alice,
+            team_a,
+            sources=[{"ref": "a", "url": "https://kb.example/x"}, {"ref": "b", "url": "/kennis/3"}],
+        )
+        assert [s.url for s in draft.sources.all()] == ["https://kb.example/x", "/kennis/3"]
+
+    def test_a_handled_draft_cannot_be_replaced(self, alice, team_a):
+        old = propose(alice, team_a)
+        stale = Draft.objects.get(pk=old.pk)  # loaded while it still waited
+        services.draft_review(actor=alice, draft=old, decision="accepted")
+        with pytest.raises(BusinessRuleError):
+            propose(alice, team_a, supersedes=stale)
+        old.refresh_from_db()
+        assert old.status == "accepted" and Draft.objects.count() == 1
+
+    def test_only_the_reviewer_replaces_a_draft(self, alice, team_a):
+        from tests.accounts.factories import UserFactory
+
+        colleague = UserFactory(teams=[team_a])
+        old = propose(alice, team_a, assignee=colleague)
+        with pytest.raises(BusinessRuleError) as exc:
+            propose(alice, team_a, supersedes=old)
+        assert exc.value.code == "not_reviewer"

@@ -94,3 +94,23 @@ def test_inbox_page_query_count_does_not_grow_with_drafts(
         DraftFactory(owner=alice, assignee=alice, team=team_a)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("copilot:draft_inbox")).status_code == 200
+
+
+def test_django_admin_shows_only_drafts_the_admin_may_see_and_deletes_none(admin_user, bob, team_b):
+    from django.test import Client
+
+    from wendbaar.audit.models import AuditEvent
+
+    secret = DraftFactory(
+        owner=bob, team=team_b, visibility=Visibility.PRIVATE, title="Privé van Bob"
+    )
+    client = Client()
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:copilot_draft_changelist")).content.decode()
+    assert "Privé van Bob" not in listing
+    detail = client.get(reverse("admin:copilot_draft_change", args=[secret.pk]))
+    assert detail.status_code == 302  # "does not exist", like any id that is not yours
+    delete = client.post(reverse("admin:copilot_draft_delete", args=[secret.pk]), {"post": "yes"})
+    assert delete.status_code in (302, 403)
+    assert secret.__class__.objects.filter(pk=secret.pk).exists()
+    assert not AuditEvent.objects.filter(action="draft.deleted").exists()

@@ -40,14 +40,14 @@ def test_health_check_answers_without_login(db):
 
 
 def test_demo_organisation_loads_idempotently_with_a_working_login(capsys):
-    call_command("demo", "--password", "Demo-wachtwoord-2026", "--print-login")
+    call_command("demo", "--password", "Demo-wachtwoord-2026", "--print-login", "--force")
     counts = (
         User.objects.count(),
         Team.objects.count(),
         Location.objects.count(),
         Membership.objects.count(),
     )
-    call_command("demo", "--password", "Demo-wachtwoord-2026")
+    call_command("demo", "--password", "Demo-wachtwoord-2026", "--force")
     assert (
         User.objects.count(),
         Team.objects.count(),
@@ -88,3 +88,11 @@ def test_createadmin_makes_an_administrator_from_an_environment_password(monkeyp
             "createadmin", "--email", "zwak@example.nl", "--password-env", "NEW_ADMIN_PASSWORD"
         )
     assert not User.objects.filter(email="zwak@example.nl").exists()
+
+
+def test_demo_refuses_to_touch_a_production_database_without_force():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo", "--password", "Demo-wachtwoord-2026")
+    assert not User.objects.filter(email__endswith="@warmtewerk.example").exists()

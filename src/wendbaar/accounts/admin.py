@@ -1,23 +1,47 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from wendbaar.accounts.choices import BuiltinRole
 from wendbaar.accounts.models import ApiToken, Location, Membership, Organisation, Role, Team, User
+from wendbaar.accounts.selectors import other_admins_exist
 from wendbaar.accounts.services import sync_staff_flag
 from wendbaar.audit.admin_mixins import AuditedAdminMixin
 
 
-class PersonCreationForm(BaseUserCreationForm):
+class EmailNormalisingMixin:
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A person with this e-mail address already exists."))
+        return email
+
+
+class PersonCreationForm(EmailNormalisingMixin, BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "full_name"]
 
 
-class PersonChangeForm(UserChangeForm):
+class PersonChangeForm(EmailNormalisingMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        person = self.instance
+        stays_admin = cleaned.get("is_active", person.is_active) and (
+            cleaned.get("is_superuser", person.is_superuser)
+            or any(role.code == BuiltinRole.ADMIN for role in cleaned.get("roles") or [])
+        )
+        if person.is_org_admin and not stays_admin and not other_admins_exist(person):
+            raise forms.ValidationError(
+                _("The organisation must keep at least one active administrator.")
+            )
+        return cleaned
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,21 +58,15 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = ["full_name", "email", "job_title", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "roles", "teams"]
     search_fields = ["full_name", "email"]
-    filter_horizontal = ["roles", "groups", "user_permissions"]
+    filter_horizontal = ["roles"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "job_title", "phone", "language", "home_location"]}),
         (
             _("Permissions"),
             {
-                "fields": [
-                    "is_active",
-                    "is_staff",
-                    "is_superuser",
-                    "roles",
-                    "groups",
-                    "user_permissions",
-                ]
+                # Access to this site follows the admin role; Django's groups are not used.
+                "fields": ["is_active", "is_superuser", "roles"]
             },
         ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
@@ -57,6 +75,10 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes superusers: an organisation admin cannot grant more than they have.
+        return [] if request.user.is_superuser else ["is_superuser"]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -99,7 +121,7 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Tokens are made by people on their account page; here an admin can only see and revoke them."""
 
     list_display = [
@@ -111,6 +133,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "last_used_at",
         "revoked_at",
     ]
+    list_select_related = ["user"]
     readonly_fields = [
         "user",
         "name",
@@ -123,6 +146,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
     exclude = ["key_hash"]
     actions = ["revoke"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the token stays on record
 
     def has_add_permission(self, request):
         return False

@@ -6,7 +6,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wendbaar.accounts import selectors, services
-from wendbaar.accounts.auth import require_scope
+from wendbaar.accounts.auth import ANY_SCOPE, api_auth
 from wendbaar.accounts.models import Location, Role, Team, User
 from wendbaar.accounts.schemas import (
     LocationOut,
@@ -20,7 +20,7 @@ from wendbaar.accounts.schemas import (
 )
 from wendbaar.common.errors import BusinessRuleError
 
-router = Router(tags=["people"])
+router = Router(tags=["people"], auth=api_auth("people:read", "people:write"))
 
 
 def _roles(codes: list[str]) -> list[Role]:
@@ -42,7 +42,7 @@ def _teams(ids: list[int]) -> list[Team]:
     return teams
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response=MeOut, auth=api_auth(ANY_SCOPE))
 def me(request):
     """The caller: who they are, their roles and teams, and the principals their access rests on."""
     user = request.user
@@ -54,14 +54,12 @@ def me(request):
 @router.get("/people", response=list[PersonOut])
 @paginate(LimitOffsetPagination)
 def person_list(request, q: str = "", team: int | None = None):
-    require_scope(request, "people:read")
     team_obj = get_object_or_404(Team, pk=team) if team else None
     return selectors.person_list(user=request.user, query=q, team=team_obj)
 
 
 @router.get("/people/{int:person_id}", response=PersonOut)
 def person_detail(request, person_id: int):
-    require_scope(request, "people:read")
     return get_object_or_404(
         selectors.person_list(user=request.user, include_inactive=True), pk=person_id
     )
@@ -69,7 +67,6 @@ def person_detail(request, person_id: int):
 
 @router.post("/people", response={201: PersonOut})
 def person_create(request, payload: PersonIn):
-    require_scope(request, "people:write")
     location = (
         get_object_or_404(Location, pk=payload.home_location_id)
         if payload.home_location_id
@@ -86,18 +83,24 @@ def person_create(request, payload: PersonIn):
         roles=_roles(payload.role_codes),
         teams=_teams(payload.team_ids),
     )
+    if payload.invite:
+        services.password_reset_request(
+            email=person.email, base_url=request.build_absolute_uri("/")
+        )
     return Status(201, person)
 
 
 @router.patch("/people/{int:person_id}", response=PersonOut)
 def person_update(request, person_id: int, payload: PersonPatch):
-    require_scope(request, "people:write")
     person = get_object_or_404(User, pk=person_id)
-    data = payload.dict(exclude_unset=True)
-    roles = _roles(data.pop("role_codes")) if data.get("role_codes") is not None else None
-    teams = _teams(data.pop("team_ids")) if data.get("team_ids") is not None else None
-    data.pop("role_codes", None)
-    data.pop("team_ids", None)
+    # null means "leave as is", except for the location, where it means "none".
+    data = {
+        k: v
+        for k, v in payload.dict(exclude_unset=True).items()
+        if v is not None or k == "home_location_id"
+    }
+    roles = _roles(data.pop("role_codes")) if "role_codes" in data else None
+    teams = _teams(data.pop("team_ids")) if "team_ids" in data else None
     if "home_location_id" in data:
         location_id = data.pop("home_location_id")
         data["home_location"] = get_object_or_404(Location, pk=location_id) if location_id else None
@@ -108,13 +111,11 @@ def person_update(request, person_id: int, payload: PersonPatch):
 
 @router.get("/teams", response=list[TeamOut])
 def team_list(request):
-    require_scope(request, "people:read")
     return selectors.team_list(user=request.user)
 
 
 @router.post("/teams", response={201: TeamOut})
 def team_create(request, payload: TeamIn):
-    require_scope(request, "people:write")
     return Status(
         201,
         services.team_create(
@@ -128,11 +129,9 @@ def team_create(request, payload: TeamIn):
 
 @router.get("/roles", response=list[RoleOut])
 def role_list(request):
-    require_scope(request, "people:read")
     return selectors.role_list()
 
 
 @router.get("/locations", response=list[LocationOut])
 def location_list(request):
-    require_scope(request, "people:read")
     return selectors.location_list()

@@ -25,26 +25,13 @@ class LoginForm(AuthenticationForm):
 
 
 class ResetForm(PasswordResetForm):
-    """Sends the reset mail from a background task, so a slow mail server never holds up the page.
-
-    At most one mail per person every few minutes: the form must not become a way to flood someone's
-    mailbox. The page answers the same either way, so it reveals nothing about who has an account.
-    """
-
-    THROTTLE_SECONDS = 300
+    """The reset mail goes out from a background task (see `services.password_reset_request`)."""
 
     def save(self, domain_override=None, use_https=False, request=None, **kwargs):
-        from django.core.cache import cache
-        from django.db import transaction
-
-        from wendbaar.accounts.tasks import password_reset_email_task
+        from wendbaar.accounts.services import password_reset_request
 
         base_url = f"{'https' if use_https else 'http'}://{domain_override or request.get_host()}"
-        for user in self.get_users(self.cleaned_data["email"]):
-            if cache.add(f"password-reset-sent:{user.pk}", True, timeout=self.THROTTLE_SECONDS):
-                transaction.on_commit(
-                    lambda pk=user.pk: password_reset_email_task.enqueue(pk, base_url)
-                )
+        password_reset_request(email=self.cleaned_data["email"], base_url=base_url)
 
 
 class PersonForm(forms.Form):
@@ -110,6 +97,10 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role in team"), choices=TeamRole.choices, initial=TeamRole.MEMBER
     )
+
+
+class RemoveMemberForm(forms.Form):
+    remove = forms.ModelChoiceField(queryset=User.objects.all())
 
 
 class RoleForm(forms.Form):

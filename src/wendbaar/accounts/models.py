@@ -96,6 +96,10 @@ class Team(models.Model):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username):
+        # People type their address as they like; it is stored in lower case.
+        return self.get(email__iexact=(username or "").strip())
+
     def create_user(self, email, password=None, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")

@@ -73,6 +73,7 @@ class PersonIn(Schema):
     home_location_id: int | None = None
     role_codes: list[str] = Field(default_factory=lambda: ["member"])
     team_ids: list[int] = Field(default_factory=list)
+    invite: bool = Field(True, description="Mail the person a link to choose a password.")
 
 
 class PersonPatch(Schema):

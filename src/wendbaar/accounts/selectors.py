@@ -35,6 +35,31 @@ def is_manager(user) -> bool:
     )
 
 
+def login_blocked_for_address(ip: str | None) -> bool:
+    """Too many failed sign-ins from this address lately, across all accounts (password spraying)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from wendbaar.audit.models import AuditEvent
+
+    if not ip:
+        return False
+    since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    failures = AuditEvent.objects.filter(action="auth.login_failed", ip=ip, at__gte=since)
+    return failures.count() >= settings.LOGIN_IP_FAILURE_LIMIT
+
+
+def other_admins_exist(person) -> bool:
+    """Whether someone besides `person` can still administer the organisation."""
+    others = User.objects.filter(is_active=True).exclude(pk=person.pk)
+    return (
+        others.filter(roles__code=BuiltinRole.ADMIN).exists()
+        or others.filter(is_superuser=True).exists()
+    )
+
+
 def user_team_ids(user) -> set[int]:
     return set(Membership.objects.filter(user_id=user.pk).values_list("team_id", flat=True))
 

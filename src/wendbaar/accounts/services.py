@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -388,8 +388,36 @@ def validate_new_password(password: str, user: User | None = None) -> None:
         ) from exc
 
 
+PASSWORD_MAIL_INTERVAL = timedelta(minutes=5)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """Queue a link to choose a password for the active person with this address.
+
+    New people who never had a password get it as their invitation. At most one mail per person
+    every few minutes, counted in the audit log so it holds across processes: the form must not
+    become a way to flood someone's mailbox. Nothing tells the caller whether the address exists.
+    """
+    from wendbaar.accounts.tasks import password_reset_email_task
+    from wendbaar.audit.models import AuditEvent
+
+    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+        recent = AuditEvent.objects.filter(
+            action="auth.password_mail_requested",
+            object_type=user._meta.label_lower,
+            object_id=str(user.pk),
+            at__gte=timezone.now() - PASSWORD_MAIL_INTERVAL,
+        )
+        if recent.exists():
+            continue
+        audit_log(actor=None, action="auth.password_mail_requested", target=user)
+        transaction.on_commit(lambda pk=user.pk: password_reset_email_task.enqueue(pk, base_url))
+
+
 def password_reset_send(*, user: User, base_url: str) -> None:
-    """Mail a one-day link to choose a new password, in the person's own language."""
+    """Mail a one-day link to choose a password, in the person's own language (an invitation for
+    someone who never had one)."""
     from django.contrib.auth.tokens import default_token_generator
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
@@ -405,9 +433,10 @@ def password_reset_send(*, user: User, base_url: str) -> None:
     )
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {"email": user.email, "link": link, "user": user}
+        kind = "password_reset" if user.has_usable_password() else "invitation"
         subject = "".join(
-            render_to_string("accounts/email/password_reset_subject.txt", context).splitlines()
+            render_to_string(f"accounts/email/{kind}_subject.txt", context).splitlines()
         )
-        body = render_to_string("accounts/email/password_reset.txt", context)
+        body = render_to_string(f"accounts/email/{kind}.txt", context)
     EmailMessage(subject=subject, body=body, to=[user.email]).send()
     audit_log(actor=None, action="auth.password_reset_sent", target=user)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +21,7 @@ from wendbaar.accounts.forms import (
     MemberForm,
     OrganisationForm,
     PersonForm,
+    RemoveMemberForm,
     ResetForm,
     RoleForm,
     TeamForm,
@@ -28,6 +29,7 @@ from wendbaar.accounts.forms import (
 from wendbaar.accounts.models import ApiToken, Location, Role, Team, User
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
+from wendbaar.common.net import client_ip
 
 
 def _form_error(form, exc: Exception) -> None:
@@ -42,6 +44,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # django-axes locks one account per address; this stops one address trying many accounts.
+        if selectors.login_blocked_for_address(client_ip(request)):
+            return render(request, "accounts/lockout.html", status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -97,25 +105,21 @@ def set_language(request):
 @login_required
 def account(request):
     """The person's own page: details, language, password and API tokens."""
-    new_key = request.session.pop("new_api_token", None)
-    token_form = ApiTokenForm()
-    if request.method == "POST":
-        token_form = ApiTokenForm(request.POST)
-        if token_form.is_valid():
-            try:
-                _token, raw = services.api_token_create(
-                    actor=request.user,
-                    name=token_form.cleaned_data["name"],
-                    scopes=token_form.cleaned_data["scopes"],
-                    expires_at=token_form.expires_at(),
-                )
-            except BusinessRuleError as exc:
-                _form_error(token_form, exc)
-            else:
-                # Shown once, after the redirect; only its hash is stored.
-                request.session["new_api_token"] = raw
-                return redirect("accounts:account")
-    return render(
+    token_form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and token_form.is_valid():
+        created = _submit(
+            token_form,
+            services.api_token_create,
+            actor=request.user,
+            name=token_form.cleaned_data["name"],
+            scopes=token_form.cleaned_data["scopes"],
+            expires_at=token_form.expires_at(),
+        )
+        if created:
+            new_key = created[1]
+            token_form = ApiTokenForm()
+    response = render(
         request,
         "accounts/account.html",
         {
@@ -125,6 +129,10 @@ def account(request):
             "teams": request.user.memberships.select_related("team"),
         },
     )
+    if new_key:
+        # The plain key is shown once, in this response only; it is stored nowhere but as a hash.
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -177,10 +185,13 @@ def person_create(request):
             teams=list(data["teams"]),
         )
         if saved:
+            services.password_reset_request(
+                email=saved.email, base_url=request.build_absolute_uri("/")
+            )
             messages.success(
                 request,
-                _("%(name)s has been added. Send them a password reset link to sign in.")
-                % {"name": data["full_name"]},
+                _("%(name)s has been added and receives an e-mail to choose a password.")
+                % {"name": saved.full_name},
             )
             return redirect("accounts:person_list")
     return _form_page(request, form, _("New person"), "accounts:person_list")
@@ -236,9 +247,13 @@ def team_detail(request, slug: str):
 def team_member(request, slug: str):
     """Add, change or remove a member; with HTMX only the member list is sent back."""
     team = get_object_or_404(Team, slug=slug)
-    if request.POST.get("remove"):
-        person = get_object_or_404(User, pk=request.POST["remove"])
-        services.team_set_member(actor=request.user, team=team, person=person, role=None)
+    if "remove" in request.POST:
+        removal = RemoveMemberForm(request.POST)
+        if not removal.is_valid():
+            return HttpResponseBadRequest(_("Unknown person."))
+        services.team_set_member(
+            actor=request.user, team=team, person=removal.cleaned_data["remove"], role=None
+        )
         form = MemberForm()
     else:
         form = MemberForm(request.POST)

@@ -3,10 +3,10 @@ from datetime import date, datetime
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from wendbaar.accounts.auth import require_scope
+from wendbaar.accounts.auth import api_auth
 from wendbaar.audit import selectors
 
-router = Router(tags=["audit"])
+router = Router(tags=["audit"], auth=api_auth("audit:read"))
 
 
 class AuditEventOut(Schema):
@@ -37,5 +37,4 @@ class AuditFilter(Schema):
 @paginate(LimitOffsetPagination)
 def event_list(request, filters: Query[AuditFilter]):
     """The audit log, newest first (administrators only)."""
-    require_scope(request, "audit:read")
     return selectors.audit_event_list(user=request.user, **filters.dict())

@@ -1,4 +1,5 @@
 from wendbaar.audit import context
+from wendbaar.common.net import client_ip
 
 
 class AuditContextMiddleware:
@@ -9,9 +10,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         channel = "api" if request.path.startswith("/api/") else "web"
-        token = context.set_context(
-            context.RequestContext(ip=request.META.get("REMOTE_ADDR"), channel=channel)
-        )
+        token = context.set_context(context.RequestContext(ip=client_ip(request), channel=channel))
         try:
             return self.get_response(request)
         finally:

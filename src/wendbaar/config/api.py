@@ -11,7 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from wendbaar import __version__
-from wendbaar.accounts.auth import ActiveSessionAuth, TokenAuth
+from wendbaar.accounts.auth import api_auth
 from wendbaar.common.errors import BusinessRuleError
 
 api = NinjaAPI(
@@ -19,7 +19,7 @@ api = NinjaAPI(
     version=__version__,
     description="Drafts, people and audit of Wendbaar. Sign in for the browser session, or send "
     "`Authorization: Bearer <token>` with a token made on your account page.",
-    auth=[ActiveSessionAuth(), TokenAuth()],
+    auth=api_auth(None, None),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -69,6 +69,10 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return _error(
+            request, 403, "csrf_failed", _("The CSRF token is missing or wrong. Reload the page.")
+        )
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

@@ -1,6 +1,30 @@
 from django.contrib import admin
 
+from wendbaar.accounts.models import visible_q
 from wendbaar.copilot.models import Draft, DraftSource, FeedbackExample, Review
+
+
+class DraftVisibilityAdminMixin:
+    """The admin site honours draft visibility like the app: no administrator bypass.
+
+    Drafts are made by capabilities and reviewed in the app, so nothing here adds, changes or
+    deletes them.
+    """
+
+    draft_path = ""
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(visible_q(Draft, request.user, prefix=self.draft_path))
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class DraftSourceInline(admin.TabularInline):
@@ -11,9 +35,10 @@ class DraftSourceInline(admin.TabularInline):
 
 
 @admin.register(Draft)
-class DraftAdmin(admin.ModelAdmin):
+class DraftAdmin(DraftVisibilityAdminMixin, admin.ModelAdmin):
     """Drafts are made by capabilities and reviewed in the app; the admin shows them for support."""
 
+    list_select_related = ["assignee"]
     list_display = [
         "title",
         "capability",
@@ -29,25 +54,19 @@ class DraftAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Draft._meta.fields if f.name != "id"]
     inlines = [DraftSourceInline]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(DraftVisibilityAdminMixin, admin.ModelAdmin):
+    draft_path = "draft__"
+    list_select_related = ["draft", "reviewer"]
     list_display = ["draft", "decision", "reviewer", "edit_ratio", "seconds_spent", "created_at"]
     list_filter = ["decision"]
     readonly_fields = [f.name for f in Review._meta.fields if f.name != "id"]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(FeedbackExample)
-class FeedbackExampleAdmin(admin.ModelAdmin):
+class FeedbackExampleAdmin(DraftVisibilityAdminMixin, admin.ModelAdmin):
+    draft_path = "draft__"
     list_display = ["capability", "kind", "label", "created_at", "consumed_at"]
     list_filter = ["capability", "label"]
     readonly_fields = [f.name for f in FeedbackExample._meta.fields if f.name != "id"]
-
-    def has_add_permission(self, request):
-        return False

@@ -1,18 +1,15 @@
 """Drafts over the API: the inbox, one draft, proposing (for integrations) and reviewing."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from wendbaar.accounts.auth import require_scope
+from wendbaar.accounts.auth import api_auth
 from wendbaar.accounts.models import Team, User
-from wendbaar.accounts.selectors import user_team_ids
-from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot import selectors, services
 from wendbaar.copilot.schemas import DraftIn, DraftListOut, DraftOut, ReviewIn, ReviewOut
 
-router = Router(tags=["drafts"])
+router = Router(tags=["drafts"], auth=api_auth("drafts:read", "drafts:write"))
 
 
 class InboxFilter(Schema):
@@ -24,7 +21,6 @@ class InboxFilter(Schema):
 @paginate(LimitOffsetPagination)
 def inbox(request, filters: Query[InboxFilter]):
     """Drafts waiting for the caller's review ('Mijn drafts')."""
-    require_scope(request, "drafts:read")
     return selectors.draft_inbox(user=request.user, capability=filters.capability, query=filters.q)
 
 
@@ -32,29 +28,18 @@ def inbox(request, filters: Query[InboxFilter]):
 @paginate(LimitOffsetPagination)
 def draft_list(request, status: str = "", capability: str = ""):
     """Every draft the caller may see."""
-    require_scope(request, "drafts:read")
     return selectors.draft_list(user=request.user, status=status, capability=capability)
 
 
 @router.get("/{int:draft_id}", response=DraftOut)
 def draft_detail(request, draft_id: int):
-    require_scope(request, "drafts:read")
     return selectors.draft_get(user=request.user, pk=draft_id)
 
 
 @router.post("/", response={201: DraftOut})
 def draft_create(request, payload: DraftIn):
     """Propose a draft made by an outside tool; it waits for review like any other."""
-    require_scope(request, "drafts:write")
-    team = None
-    if payload.team_id is not None:
-        if payload.team_id not in user_team_ids(request.user):
-            raise BusinessRuleError(
-                _("You can only propose drafts for your own teams."),
-                code="not_team_member",
-                status_code=403,
-            )
-        team = get_object_or_404(Team, pk=payload.team_id)
+    team = get_object_or_404(Team, pk=payload.team_id) if payload.team_id is not None else None
     assignee = (
         get_object_or_404(User, pk=payload.assignee_id, is_active=True)
         if payload.assignee_id
@@ -62,13 +47,12 @@ def draft_create(request, payload: DraftIn):
     )
     data = payload.dict(exclude={"team_id", "assignee_id"})
     draft = services.draft_propose(actor=request.user, team=team, assignee=assignee, **data)
-    return Status(201, selectors.draft_get(user=request.user, pk=draft.pk))
+    return Status(201, draft)
 
 
 @router.post("/{int:draft_id}/review", response={201: ReviewOut})
 def draft_review(request, draft_id: int, payload: ReviewIn):
     """Accept, edit or reject a draft."""
-    require_scope(request, "drafts:write")
     draft = selectors.draft_get(user=request.user, pk=draft_id)
     review = services.draft_review(actor=request.user, draft=draft, **payload.dict())
     return Status(201, review)

@@ -43,6 +43,15 @@ def draft_list(*, user, status: str = "", capability: str = "") -> QuerySet[Draf
     return drafts.select_related("assignee", "team").order_by("-created_at", "-id")
 
 
+def draft_history(*, user) -> QuerySet[Draft]:
+    """Handled drafts the person may see (accepted, edited, rejected or replaced), newest first."""
+    return (
+        draft_list(user=user)
+        .exclude(status=DraftStatus.PROPOSED)
+        .select_related("review__reviewer")
+    )
+
+
 def draft_get(*, user, pk: int) -> Draft:
     """One draft with its sources and review, or 404 when it does not exist or is not the person's to see."""
     queryset = Draft.objects.select_related(

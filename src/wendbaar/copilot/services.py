@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz.distance import Levenshtein
 
 from wendbaar.accounts.choices import Visibility
-from wendbaar.accounts.selectors import can_view
+from wendbaar.accounts.selectors import can_view, user_team_ids
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot.choices import Capability, DraftStatus, ReviewDecision
@@ -42,6 +43,78 @@ def edit_distance(before: str, after: str) -> tuple[int, float]:
     return distance, round(distance / longest, 4)
 
 
+def _source_rows(sources: Iterable[SourceIn | dict]) -> list[DraftSource]:
+    rows = []
+    for position, source in enumerate(sources, start=1):
+        source = source if isinstance(source, SourceIn) else SourceIn(**source)
+        if not source.ref:
+            raise BusinessRuleError(
+                _("Every source needs an id."), code="source_without_id", status_code=400
+            )
+        if source.url and not _is_safe_link(source.url):
+            raise BusinessRuleError(
+                _("A source link must be a web address (http or https) or a path in Wendbaar."),
+                code="unsafe_source_link",
+                status_code=400,
+            )
+        rows.append(
+            DraftSource(
+                position=position,
+                ref=source.ref[:200],
+                kind=source.kind[:64],
+                title=source.title[:250],
+                quote=source.quote,
+                url=source.url[:500],
+                locator=source.locator[:120],
+                score=source.score,
+            )
+        )
+    return rows
+
+
+def _is_safe_link(url: str) -> bool:
+    # Links are shown to reviewers; javascript:, data: and other schemes must never reach a page.
+    if url.startswith("/") and not url.startswith("//"):
+        return True
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _check_audience(*, actor, owner, assignee, team, visibility: str) -> None:
+    """The reviewer must be able to see the draft, and a person proposes only for their own teams."""
+    if visibility not in Visibility.values:
+        raise BusinessRuleError(
+            _("Unknown visibility."), code="unknown_visibility", status_code=400
+        )
+    if visibility in (Visibility.TEAM, Visibility.NAMED) and team is None:
+        raise BusinessRuleError(
+            _("A team draft needs a team."), code="no_audience", status_code=400
+        )
+    if owner is None:
+        raise BusinessRuleError(
+            _("A draft needs an owner or a reviewer."), code="no_audience", status_code=400
+        )
+    if actor is not None and team is not None and team.pk not in user_team_ids(actor):
+        raise BusinessRuleError(
+            _("You can only propose drafts for your own teams."),
+            code="not_team_member",
+            status_code=403,
+        )
+    if assignee is not None and assignee.pk != owner.pk:
+        if visibility == Visibility.PRIVATE:
+            raise BusinessRuleError(
+                _("A private draft can only be reviewed by its owner."),
+                code="private_draft",
+                status_code=400,
+            )
+        if visibility != Visibility.ORGANISATION and team.pk not in user_team_ids(assignee):
+            raise BusinessRuleError(
+                _("The reviewer must be a member of the draft's team."),
+                code="reviewer_not_in_team",
+                status_code=400,
+            )
+
+
 @transaction.atomic
 def draft_propose(
     *,
@@ -65,7 +138,10 @@ def draft_propose(
     visibility: str = Visibility.TEAM,
     supersedes: Draft | None = None,
 ) -> Draft:
-    """Record an AI output as a draft for review; `actor` is who asked for it (None for the system)."""
+    """Record an AI output as a draft for review; `actor` is who asked for it (None for the system).
+
+    Everything is checked before anything is written, so a refused draft leaves no trace.
+    """
     if capability not in Capability.values:
         raise BusinessRuleError(
             _("Unknown capability."), code="unknown_capability", status_code=400
@@ -76,14 +152,12 @@ def draft_propose(
         )
     if not text.strip():
         raise BusinessRuleError(_("A draft needs text."), code="empty_draft", status_code=400)
-    if visibility not in Visibility.values:
-        raise BusinessRuleError(
-            _("Unknown visibility."), code="unknown_visibility", status_code=400
-        )
-    if visibility in (Visibility.TEAM, Visibility.NAMED) and team is None and assignee is None:
-        raise BusinessRuleError(
-            _("A team draft needs a team or a reviewer."), code="no_audience", status_code=400
-        )
+    owner = actor if actor is not None else assignee
+    _check_audience(actor=actor, owner=owner, assignee=assignee, team=team, visibility=visibility)
+    rows = _source_rows(sources)
+    old = None
+    if supersedes is not None:
+        old = _lock_for_replacement(actor=actor, draft=supersedes)
     draft = Draft(
         capability=capability,
         kind=kind,
@@ -99,7 +173,7 @@ def draft_propose(
         language=language,
         assignee=assignee,
         created_by=actor,
-        owner=assignee or actor,
+        owner=owner,
         team=team,
         visibility=visibility,
     )
@@ -108,29 +182,11 @@ def draft_propose(
         draft.subject_id = str(subject.pk)
     draft.full_clean(exclude=["subject_type"])
     draft.save()
-    rows = []
-    for position, source in enumerate(sources, start=1):
-        source = source if isinstance(source, SourceIn) else SourceIn(**source)
-        if not source.ref:
-            raise BusinessRuleError(
-                _("Every source needs an id."), code="source_without_id", status_code=400
-            )
-        rows.append(
-            DraftSource(
-                draft=draft,
-                position=position,
-                ref=source.ref[:200],
-                kind=source.kind[:64],
-                title=source.title[:250],
-                quote=source.quote,
-                url=source.url[:500],
-                locator=source.locator[:120],
-                score=source.score,
-            )
-        )
+    for row in rows:
+        row.draft = draft
     DraftSource.objects.bulk_create(rows)
-    if supersedes is not None:
-        _supersede(old=supersedes, new=draft, actor=actor)
+    if old is not None:
+        _supersede(old=old, new=draft, actor=actor)
     audit_log(
         actor=actor,
         action="draft.proposed",
@@ -148,11 +204,21 @@ def draft_propose(
     return draft
 
 
-def _supersede(*, old: Draft, new: Draft, actor) -> None:
-    if old.status != DraftStatus.PROPOSED:
+def _lock_for_replacement(*, actor, draft: Draft) -> Draft:
+    """The draft to replace, re-read under a row lock: only a waiting draft can be replaced."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    if actor is not None and not _may_review(actor, draft):
+        raise BusinessRuleError(
+            _("Only its reviewer can replace this draft."), code="not_reviewer", status_code=403
+        )
+    if draft.status != DraftStatus.PROPOSED:
         raise BusinessRuleError(
             _("Only a draft that waits for review can be replaced."), code="draft_closed"
         )
+    return draft
+
+
+def _supersede(*, old: Draft, new: Draft, actor) -> None:
     old.status = DraftStatus.SUPERSEDED
     old.superseded_by = new
     old.save(update_fields=["status", "superseded_by", "updated_at"])
@@ -162,7 +228,7 @@ def _supersede(*, old: Draft, new: Draft, actor) -> None:
 @transaction.atomic
 def draft_supersede(*, actor, draft: Draft, new_draft: Draft) -> Draft:
     """Replace a waiting draft by a newer one (e.g. regenerated after the input changed)."""
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    draft = _lock_for_replacement(actor=actor, draft=draft)
     _supersede(old=draft, new=new_draft, actor=actor)
     return draft
 
@@ -179,9 +245,12 @@ def draft_open(*, actor, draft: Draft) -> Draft:
 
 
 def _may_review(actor, draft: Draft) -> bool:
+    """Seeing a draft is not enough to decide on it: its reviewer does, or else its team."""
     if draft.assignee_id is not None:
         return draft.assignee_id == actor.pk
-    return can_view(actor, draft)
+    if draft.team_id is not None:
+        return draft.team_id in user_team_ids(actor)
+    return draft.owner_id == actor.pk
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot import selectors, services
-from wendbaar.copilot.choices import Capability, DraftStatus
+from wendbaar.copilot.choices import Capability
 from wendbaar.copilot.forms import ReviewForm
 
 
@@ -34,16 +34,10 @@ def draft_inbox(request):
 @login_required
 def draft_history(request):
     """Drafts the person may see that have been handled, for looking back."""
-    drafts = selectors.draft_list(user=request.user).exclude(status=DraftStatus.PROPOSED)
-    return render(
-        request,
-        "copilot/draft_history.html",
-        {
-            "page": Paginator(drafts.select_related("review__reviewer"), 25).get_page(
-                request.GET.get("page")
-            ),
-        },
+    page = Paginator(selectors.draft_history(user=request.user), 25).get_page(
+        request.GET.get("page")
     )
+    return render(request, "copilot/draft_history.html", {"page": page})
 
 
 @login_required

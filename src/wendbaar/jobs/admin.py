@@ -3,13 +3,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy, ngettext
 
+from wendbaar.audit.admin_mixins import AuditedAdminMixin
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.jobs import services
 from wendbaar.jobs.models import Job
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "task_path",
         "status",

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wendbaar.accounts.selectors import organisation_get
-from wendbaar.copilot.selectors import draft_inbox, draft_inbox_counts
+from wendbaar.copilot.selectors import draft_inbox
 from wendbaar.web.navigation import CAPABILITIES, CAPABILITY_BY_CODE
 
 
@@ -19,7 +19,6 @@ def home(request):
         {
             "organisation": organisation_get(),
             "recent_drafts": inbox[:5],
-            "inbox_counts": draft_inbox_counts(user=request.user),
             "capabilities": CAPABILITIES,
         },
     )

@@ -10,12 +10,15 @@ UP = {
         """CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_auditevent
            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
     ],
+    # DROP + CREATE rather than CREATE OR REPLACE TRIGGER, which PostgreSQL < 14 lacks.
     "postgresql": [
         """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
            BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql""",
-        """CREATE OR REPLACE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
+        "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent",
+        """CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
            FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
-        """CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
+        "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent",
+        """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
            FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
     ],
 }

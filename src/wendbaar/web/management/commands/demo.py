@@ -1,7 +1,10 @@
 import secrets
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
+from wendbaar.accounts.services import validate_new_password
+from wendbaar.common.errors import BusinessRuleError
 from wendbaar.web.demo import demo_load
 
 
@@ -15,9 +18,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--print-login", action="store_true", help="Print the administrator's login."
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo even with DEBUG off (it renames the organisation and adds demo people).",
+        )
 
     def handle(self, *args, **options):
+        if not (settings.DEBUG or options["force"]):
+            raise CommandError(
+                "The demo renames the organisation and adds 30 demo people with a known password. "
+                "It runs only with DEBUG=true (as `make run` does) or with --force."
+            )
         password = options["password"] or secrets.token_urlsafe(12)
+        try:
+            validate_new_password(password)
+        except BusinessRuleError as exc:
+            raise CommandError(f"Demo password refused: {exc}") from exc
         result = demo_load(password=password)
         self.stdout.write(
             self.style.SUCCESS(
