@@ -265,3 +265,15 @@ class TestWhoMayDoWhat:
         with pytest.raises(BusinessRuleError) as exc:
             propose(alice, team_a, supersedes=old)
         assert exc.value.code == "not_reviewer"
+
+
+def test_the_system_proposes_an_unassigned_team_draft_any_team_member_can_review(alice, team_a):
+    draft = propose(None, team_a)
+    assert draft.owner is None and list(selectors.draft_inbox(user=alice)) == [draft]
+    assert services.draft_review(actor=alice, draft=draft, decision="accepted").reviewer == alice
+
+
+def test_a_draft_nobody_could_review_is_refused(db):
+    with pytest.raises(BusinessRuleError) as exc:
+        propose(None, None, visibility="organisation")
+    assert exc.value.code == "no_audience"

@@ -90,9 +90,10 @@ def _check_audience(*, actor, owner, assignee, team, visibility: str) -> None:
         raise BusinessRuleError(
             _("A team draft needs a team."), code="no_audience", status_code=400
         )
-    if owner is None:
+    if owner is None and team is None:
+        # Nobody would be there to review it.
         raise BusinessRuleError(
-            _("A draft needs an owner or a reviewer."), code="no_audience", status_code=400
+            _("A draft needs a team or a reviewer."), code="no_audience", status_code=400
         )
     if actor is not None and team is not None and team.pk not in user_team_ids(actor):
         raise BusinessRuleError(
