@@ -72,6 +72,11 @@ def test_serve_runs_the_production_server_on_the_given_port(tmp_path):
             f"http://127.0.0.1:{port}/accounts/login/", timeout=5
         ) as response:
             assert "Inloggen" in response.read().decode()
-    finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=30)
+        with pytest.raises(OSError):  # the server went down with the command, nothing left behind
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -40,12 +40,25 @@ class Command(BaseCommand):
         ]  # fmt: skip
         self.stdout.write(f"Wendbaar on http://{options['host']}:{options['port']} (Ctrl+C stops)")
         server = subprocess.Popen(command)  # noqa: S603
+        children = [child for child in (server, worker) if child is not None]
+
+        def stop(signum, frame):
+            # Whoever stops us (Ctrl+C, systemd, a test) stops the server and the worker too; the
+            # worker finishes the task in hand first.
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
-            server.wait()
-        except KeyboardInterrupt:
-            server.send_signal(signal.SIGINT)
-            server.wait()
+            returncode = server.wait()
         finally:
-            if worker is not None:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=60)
+            stop(signal.SIGTERM, None)
+            for child in children:
+                try:
+                    child.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        if returncode not in (0, -signal.SIGTERM, -signal.SIGINT):
+            raise CommandError(f"The web server stopped with exit status {returncode}.")
