@@ -114,3 +114,13 @@ def test_django_admin_shows_only_drafts_the_admin_may_see_and_deletes_none(admin
     assert delete.status_code in (302, 403)
     assert secret.__class__.objects.filter(pk=secret.pk).exists()
     assert not AuditEvent.objects.filter(action="draft.deleted").exists()
+
+
+def test_people_who_may_read_but_not_review_see_no_review_form(bob, alice, team_a, client_for):
+    draft = DraftFactory(
+        owner=alice, team=team_a, visibility=Visibility.ORGANISATION, title="Teamvoorstel"
+    )
+    html = client_for(bob).get(reverse("copilot:draft_detail", args=[draft.pk])).content.decode()
+    assert "Teamvoorstel" in html and 'name="decision"' not in html
+    draft.refresh_from_db()
+    assert draft.first_opened_at is None  # reading is not reviewing: no review time starts

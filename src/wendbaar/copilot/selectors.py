@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from wendbaar.accounts.models import Membership
-from wendbaar.accounts.selectors import get_visible_or_404, visible_to
+from wendbaar.accounts.selectors import get_visible_or_404, user_team_ids, visible_to
 from wendbaar.copilot.choices import DraftStatus
 from wendbaar.copilot.models import Draft, FeedbackExample
 
@@ -50,6 +50,15 @@ def draft_history(*, user) -> QuerySet[Draft]:
         .exclude(status=DraftStatus.PROPOSED)
         .select_related("review__reviewer")
     )
+
+
+def draft_may_review(user, draft: Draft) -> bool:
+    """Seeing a draft is not enough to decide on it: its reviewer does, or else its team."""
+    if draft.assignee_id is not None:
+        return draft.assignee_id == user.pk
+    if draft.team_id is not None:
+        return draft.team_id in user_team_ids(user)
+    return draft.owner_id == user.pk
 
 
 def draft_get(*, user, pk: int) -> Draft:

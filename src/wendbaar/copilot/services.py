@@ -16,6 +16,7 @@ from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot.choices import Capability, DraftStatus, ReviewDecision
 from wendbaar.copilot.models import Draft, DraftSource, FeedbackExample, Review
+from wendbaar.copilot.selectors import draft_may_review
 from wendbaar.copilot.signals import draft_reviewed
 
 # Reviews that take longer than this were interrupted; counting them would distort time saved.
@@ -208,7 +209,7 @@ def draft_propose(
 def _lock_for_replacement(*, actor, draft: Draft) -> Draft:
     """The draft to replace, re-read under a row lock: only a waiting draft can be replaced."""
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    if actor is not None and not _may_review(actor, draft):
+    if actor is not None and not draft_may_review(actor, draft):
         raise BusinessRuleError(
             _("Only its reviewer can replace this draft."), code="not_reviewer", status_code=403
         )
@@ -237,21 +238,12 @@ def draft_supersede(*, actor, draft: Draft, new_draft: Draft) -> Draft:
 @transaction.atomic
 def draft_open(*, actor, draft: Draft) -> Draft:
     """Note when a reviewer first opened the draft, so review time can be measured."""
-    if draft.first_opened_at is None and draft.is_open and _may_review(actor, draft):
+    if draft.first_opened_at is None and draft.is_open and draft_may_review(actor, draft):
         Draft.objects.filter(pk=draft.pk, first_opened_at__isnull=True).update(
             first_opened_at=timezone.now()
         )
         draft.refresh_from_db(fields=["first_opened_at"])
     return draft
-
-
-def _may_review(actor, draft: Draft) -> bool:
-    """Seeing a draft is not enough to decide on it: its reviewer does, or else its team."""
-    if draft.assignee_id is not None:
-        return draft.assignee_id == actor.pk
-    if draft.team_id is not None:
-        return draft.team_id in user_team_ids(actor)
-    return draft.owner_id == actor.pk
 
 
 @transaction.atomic
@@ -272,7 +264,7 @@ def draft_review(
         raise Draft.DoesNotExist
     if not draft.is_open:
         raise BusinessRuleError(_("This draft has already been handled."), code="draft_closed")
-    if not _may_review(actor, draft):
+    if not draft_may_review(actor, draft):
         raise BusinessRuleError(
             _("This draft is assigned to someone else."), code="not_reviewer", status_code=403
         )

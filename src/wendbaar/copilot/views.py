@@ -45,7 +45,15 @@ def draft_detail(request, pk: int):
     draft = selectors.draft_get(user=request.user, pk=pk)
     services.draft_open(actor=request.user, draft=draft)
     form = ReviewForm(initial={"final_text": draft.text, "decision": "accepted"})
-    return render(request, "copilot/draft_detail.html", {"draft": draft, "form": form})
+    return render(request, "copilot/draft_detail.html", _detail_context(request, draft, form))
+
+
+def _detail_context(request, draft, form) -> dict:
+    return {
+        "draft": draft,
+        "form": form,
+        "may_review": selectors.draft_may_review(request.user, draft),
+    }
 
 
 @login_required
@@ -78,4 +86,6 @@ def draft_review(request, pk: int):
                 % {"title": draft.title, "status": draft.get_status_display().lower()},
             )
             return redirect("copilot:draft_inbox")
-    return render(request, "copilot/draft_detail.html", {"draft": draft, "form": form}, status=400)
+    return render(
+        request, "copilot/draft_detail.html", _detail_context(request, draft, form), status=400
+    )
