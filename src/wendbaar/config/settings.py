@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "wendbaar.jobs",
     "wendbaar.accounts",
     "wendbaar.audit",
+    "wendbaar.privacy",
+    "wendbaar.ai",
+    "wendbaar.ai.search",
     "wendbaar.copilot",
     "wendbaar.web",
     "wendbaar.evals",
@@ -220,6 +223,29 @@ TASKS = {
         else {},
     }
 }
+
+# The AI engine. "embedded" runs offline on this machine; "openai" is any server that speaks the
+# OpenAI chat/embeddings API (Ollama, vLLM, llama.cpp server, LM Studio, Azure OpenAI, Mistral).
+# Which provider each capability uses is chosen by administrators (ai.EngineChoice rows); these are
+# the connection details, and secrets only ever come from the environment.
+AI_DEFAULT_PROVIDER = env.str("AI_DEFAULT_PROVIDER", default="embedded")
+AI_OPENAI_BASE_URL = env.str("AI_OPENAI_BASE_URL", default="")
+AI_OPENAI_API_KEY = env.str("AI_OPENAI_API_KEY", default="")
+AI_OPENAI_MODEL = env.str("AI_OPENAI_MODEL", default="")
+AI_OPENAI_EMBEDDING_MODEL = env.str("AI_OPENAI_EMBEDDING_MODEL", default="")
+AI_OPENAI_TIMEOUT = env.float("AI_OPENAI_TIMEOUT", default=60)
+AI_OPENAI_MAX_RETRIES = env.int("AI_OPENAI_MAX_RETRIES", default=2)
+# Price per million tokens (input, output) for cost accounting; 0 for a server of your own.
+AI_OPENAI_PRICE_INPUT = env.float("AI_OPENAI_PRICE_INPUT", default=0.0)
+AI_OPENAI_PRICE_OUTPUT = env.float("AI_OPENAI_PRICE_OUTPUT", default=0.0)
+# Threads the embedded embedding model may use.
+AI_EMBEDDED_THREADS = env.int("AI_EMBEDDED_THREADS", default=2)
+# A faster-whisper model directory (optional extra `audio`); nothing is ever downloaded.
+AI_AUDIO_MODEL_DIR = env.str("AI_AUDIO_MODEL_DIR", default="")
+# Longest text one AI step takes; longer input is cut, and the draft says so.
+AI_MAX_INPUT_CHARS = env.int("AI_MAX_INPUT_CHARS", default=200_000)
+# Where the embedded search backend keeps its vector matrices.
+SEARCH_INDEX_DIR = Path(env.str("SEARCH_INDEX_DIR", default=str(VAR_DIR / "index")))
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
