@@ -1,14 +1,23 @@
-"""The `wendbaar` command: Django's management commands plus serve, worker, demo, createadmin, eval."""
+"""The `wendbaar` command: Django's management commands plus serve, worker, demo, createadmin, eval.
+
+Two-word commands read naturally (`wendbaar ai doctor`); they map onto management commands whose
+names join the words with an underscore (`ai_doctor`).
+"""
 
 import os
 import sys
+
+TWO_WORD_COMMANDS = {("ai", "doctor"): "ai_doctor", ("privacy", "prepare"): "privacy_prepare"}
 
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wendbaar.config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["wendbaar", *(sys.argv[1:] if argv is None else argv)])
+    args = list(sys.argv[1:] if argv is None else argv)
+    if tuple(args[:2]) in TWO_WORD_COMMANDS:
+        args = [TWO_WORD_COMMANDS[tuple(args[:2])], *args[2:]]
+    execute_from_command_line(["wendbaar", *args])
 
 
 if __name__ == "__main__":
