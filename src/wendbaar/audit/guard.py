@@ -1,7 +1,8 @@
-"""The database-level guard that makes the audit log append-only.
+"""The database-level guard that makes the audit log and the AI-call log append-only.
 
-Migration 0002 installs it. Only a deliberate maintenance step (a retention purge that is itself
-audited, or a test suite resetting its database) may lift it, and must put it back.
+Migrations 0002 (audit events) and 0004 (AI calls) install it. Only a deliberate maintenance step
+(a retention purge that is itself audited, or a test suite resetting its database) may lift it, and
+must put it back.
 """
 
 from contextlib import contextmanager
@@ -14,6 +15,10 @@ _UP = {
            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
         """CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_auditevent
            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+        """CREATE TRIGGER IF NOT EXISTS audit_aicall_no_update BEFORE UPDATE ON audit_aicall
+           BEGIN SELECT RAISE(ABORT, 'AI calls are append-only'); END""",
+        """CREATE TRIGGER IF NOT EXISTS audit_aicall_no_delete BEFORE DELETE ON audit_aicall
+           BEGIN SELECT RAISE(ABORT, 'AI calls are append-only'); END""",
     ],
     # DROP + CREATE rather than CREATE OR REPLACE TRIGGER, which PostgreSQL < 14 lacks.
     "postgresql": [
@@ -25,16 +30,28 @@ _UP = {
         "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent",
         """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
            FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
+        """CREATE OR REPLACE FUNCTION audit_aicall_append_only() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'AI calls are append-only'; END; $$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS audit_aicall_append_only ON audit_aicall",
+        """CREATE TRIGGER audit_aicall_append_only BEFORE UPDATE OR DELETE ON audit_aicall
+           FOR EACH ROW EXECUTE FUNCTION audit_aicall_append_only()""",
+        "DROP TRIGGER IF EXISTS audit_aicall_no_truncate ON audit_aicall",
+        """CREATE TRIGGER audit_aicall_no_truncate BEFORE TRUNCATE ON audit_aicall
+           FOR EACH STATEMENT EXECUTE FUNCTION audit_aicall_append_only()""",
     ],
 }
 _DOWN = {
     "sqlite": [
         "DROP TRIGGER IF EXISTS audit_event_no_update",
         "DROP TRIGGER IF EXISTS audit_event_no_delete",
+        "DROP TRIGGER IF EXISTS audit_aicall_no_update",
+        "DROP TRIGGER IF EXISTS audit_aicall_no_delete",
     ],
     "postgresql": [
         "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent",
         "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent",
+        "DROP TRIGGER IF EXISTS audit_aicall_no_truncate ON audit_aicall",
+        "DROP TRIGGER IF EXISTS audit_aicall_append_only ON audit_aicall",
     ],
 }
 

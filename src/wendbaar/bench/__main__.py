@@ -7,7 +7,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS: list[str] = []
+BENCHMARKS: list[str] = ["wendbaar.ai.search.bench"]
 
 
 def main() -> int:

@@ -244,6 +244,11 @@ AI_EMBEDDED_THREADS = env.int("AI_EMBEDDED_THREADS", default=2)
 AI_AUDIO_MODEL_DIR = env.str("AI_AUDIO_MODEL_DIR", default="")
 # Longest text one AI step takes; longer input is cut, and the draft says so.
 AI_MAX_INPUT_CHARS = env.int("AI_MAX_INPUT_CHARS", default=200_000)
+# The privacy guard's prepared name and place tables (built by `wendbaar privacy prepare`). Not
+# under WENDBAAR_VAR_DIR, so test runs and several installs on one machine share one build.
+PRIVACY_CACHE_DIR = Path(
+    env.str("PRIVACY_CACHE_DIR", default=str(BASE_DIR / "var" / "cache" / "privacy"))
+)
 # Where the embedded search backend keeps its vector matrices.
 SEARCH_INDEX_DIR = Path(env.str("SEARCH_INDEX_DIR", default=str(VAR_DIR / "index")))
 

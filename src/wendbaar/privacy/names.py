@@ -1,0 +1,560 @@
+"""Names of people, places and organisations in Dutch and English text.
+
+Two sources agree or complement each other:
+
+- deduce finds Dutch person names from its first-name, surname, initial and title patterns, and
+  healthcare institutions from its lists;
+- a chunker groups capitalised words ("Ehud Barak", "Fortis Bank", "Sint-Niklaas") and decides
+  per group from word lists (places of the world, first names, company forms, acronyms) and
+  context cues (a title or job before it, "zegt"/"said" after it, "volgens"/"aldus" before it).
+  In Dutch, nouns are not capitalised, so a capitalised word inside a sentence is a name; at the
+  start of a sentence only a word that no word list knows as ordinary counts.
+
+A name found once with good evidence is found again where it recurs alone in the same text
+("Ehud Barak … Barak said"). Groups without any evidence are left alone: guessing costs precision
+and most such words are products, events or nationalities.
+"""
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from wendbaar.privacy.choices import EntityType
+from wendbaar.privacy.lexicon import (
+    COMMON_ACRONYMS,
+    ORG_WORDS,
+    PERSON_TITLES,
+    SPEECH_AFTER,
+    SPEECH_BEFORE,
+    TITLE_SUFFIXES,
+    Lexicon,
+    words,
+)
+from wendbaar.privacy.spans import Span
+
+TOKEN_RE = re.compile(r"[^\W\d_](?:[\w'\u2019]|[-\u2010](?=\w))*|\d+(?:[.,]\d+)*|\S")
+INTERFIXES = words(
+    """
+    van de der den het ter ten te von vom zu da di du le la del della dos das el al bin ben ibn
+    't d' l' mc
+    """
+)
+SENTENCE_END = frozenset(".!?:;\"\u201c\u201d«»\u2018\u2019'•*\u2013\u2014|")
+ORG_SUFFIX_RE = re.compile(
+    r"(?:bank|groep|group|holding|partij|bond|unie|raad|commissie|ministerie|instituut|dienst|"
+    r"vereniging|stichting|federatie|maatschappij|fonds|krant|omroep|air|tel|com|soft|tech|net)$",
+    re.IGNORECASE,
+)
+# Endings that mark a surname in many languages: Slavic (-ić, -ov, -ski), Flemish (-ckx, -aert,
+# -mans), Italian (-elli, -ini), Spanish (-ez). Only for words no list knows, and never hyphenated.
+SURNAME_SHAPE_RE = re.compile(
+    r"^[^\W\d_][^-\s]*(?:ić|vić|vic|ov|ova|ev|eva|enko|sky|ski|wicz|ckx|aert|aerts|eels|mans|yns|"
+    r"elli|ello|etti|ini|ucci|[^\W\daeiou]ez)$"
+)
+ARTICLES = frozenset(["de", "het", "een", "the", "a", "an"])
+PLACE_PREPOSITIONS = words(
+    """
+    in naar uit te nabij vanuit richting to from near
+    """
+)
+PERSONAL_PRONOUNS = frozenset(["hij", "hem", "he", "him", "his", "she"])
+NAME_KINDS = frozenset({EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION})
+LIST_SEPARATOR_RE = re.compile(r"\s*(?:,|,?\s*(?:en|and|of|or|noch))\s*")
+CONJUNCTION_RE = re.compile(r"\b(?:en|and|of|or|noch)\b")
+DEDUCE_ORG_TAGS = ("ziekenhuis", "zorginstelling", "instelling")
+# Nationality adjectives and demonyms: Franse, Belgische, Braziliaan, Belgiër, Israëli's.
+NATIONALITY_RE = re.compile(r"(?:[^aeiou]se|sche|aan|iër|iërs|anen|['\u2019]s)$")
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    space_before: str  # the characters between the previous token and this one
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+@dataclass
+class Chunk:
+    """Consecutive capitalised words (with interfixes and initials) that may form one name."""
+
+    tokens: list[Token]
+    first_index: int  # index of its first token in the text's token list
+    sentence_initial: bool
+
+    @property
+    def start(self) -> int:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1].end
+
+    def words(self) -> list[str]:
+        return [t.text for t in self.tokens if t.text not in (".", "&")]
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens = []
+    previous_end = 0
+    for m in TOKEN_RE.finditer(text):
+        tokens.append(Token(m.start(), m.end(), m.group(), text[previous_end : m.start()]))
+        previous_end = m.end()
+    return tokens
+
+
+def _is_sentence_start(tokens: list[Token], index: int) -> bool:
+    if index == 0:
+        return True
+    if "\n" in tokens[index].space_before:
+        return True
+    previous = tokens[index - 1].text
+    if previous not in SENTENCE_END and previous not in ("-", "(", "["):
+        return False
+    # "dr. Jansen" and "J. Jansen": an abbreviation's or initial's full stop ends no sentence.
+    return not (previous == "." and index >= 2 and _is_initial_or_title(tokens[index - 2].text))
+
+
+def _is_initial_or_title(word: str) -> bool:
+    return (len(word) <= 2 and word[:1].isupper()) or word.lower() in PERSON_TITLES
+
+
+def _is_initial(tokens: list[Token], index: int) -> bool:
+    """A capital letter (or two, "Th.") followed directly by a full stop."""
+    token = tokens[index]
+    return (
+        len(token.text) <= 2
+        and token.text[0].isupper()
+        and token.text.isalpha()
+        and index + 1 < len(tokens)
+        and tokens[index + 1].text == "."
+        and tokens[index + 1].space_before == ""
+    )
+
+
+def chunks(tokens: list[Token], is_given_name=lambda word: False) -> list[Chunk]:
+    """Groups of capitalised words separated by single spaces, with initials inside, and with
+    lowercase interfixes ("van der") only after given names or initials ("Jan van der Berg", but
+    "Pardon van de NMBS" is two names)."""
+
+    def ends_in_given_name(members: list[Token]) -> bool:
+        last = members[-2] if members[-1].text == "." and len(members) > 1 else members[-1]
+        return is_given_name(last.text) or (len(last.text) <= 2 and last.text.isupper())
+
+    found = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not (token.is_word and token.is_capitalised):
+            i += 1
+            continue
+        members = [token]
+        j = i + 1
+        if _is_initial(tokens, i):
+            members.append(tokens[i + 1])
+            j = i + 2
+        while j < len(tokens):
+            nxt = tokens[j]
+            if nxt.space_before not in (" ", ""):
+                break
+            if nxt.space_before == "" and members[-1].text != ".":
+                break
+            if nxt.is_word and nxt.is_capitalised:
+                members.append(nxt)
+                if _is_initial(tokens, j):
+                    members.append(tokens[j + 1])
+                    j += 2
+                else:
+                    j += 1
+                continue
+            # Interfixes and "&" join only when a capitalised word follows.
+            k = j
+            while k < len(tokens) and (
+                tokens[k].text.lower() in INTERFIXES or tokens[k].text == "&"
+            ):
+                if tokens[k].space_before != " ":
+                    break
+                k += 1
+            if (
+                k > j
+                and ends_in_given_name(members)
+                and k < len(tokens)
+                and tokens[k].is_word
+                and tokens[k].is_capitalised
+                and tokens[k].space_before == " "
+                and k - j <= 3
+            ):
+                members.extend(tokens[j:k])
+                j = k
+                continue
+            break
+        while members and (members[-1].text.lower() in INTERFIXES or members[-1].text == "&"):
+            members.pop()
+        found.append(Chunk(members, i, _is_sentence_start(tokens, i)))
+        i = j
+    return found
+
+
+class NameFinder:
+    """Finds PERSON, LOCATION and ORGANIZATION spans in one text."""
+
+    def __init__(self, words: Lexicon):
+        self.words = words
+
+    # -- word classes ---------------------------------------------------------------------------
+
+    def is_title(self, word: str) -> bool:
+        lower = word.lower().rstrip(".")
+        if lower in PERSON_TITLES or lower in self.words.prefixes:
+            return True
+        return len(lower) > 6 and lower.endswith(TITLE_SUFFIXES)
+
+    def is_acronym(self, word: str) -> bool:
+        letters = word.replace("&", "").replace("-", "")
+        return (
+            2 <= len(letters) <= 6
+            and letters.isupper()
+            and letters.isalpha()
+            and word.lower() not in COMMON_ACRONYMS
+        )
+
+    def is_org_word(self, word: str) -> bool:
+        return word.lower() in ORG_WORDS
+
+    def is_name_word(self, word: str) -> bool:
+        return self.words.is_first_name(word) or self.words.is_surname(word)
+
+    def is_ordinary(self, word: str) -> bool:
+        """A word that is ordinary text when capitalised at a sentence start (or in English)."""
+        return self.words.is_common(word) or self.is_title(word)
+
+    # -- classification -------------------------------------------------------------------------
+
+    def find(self, text: str, deduce_annotations: list[tuple[int, int, str, str]]) -> list[Span]:
+        tokens = tokenize(text)
+        deduce_persons = [
+            (s, e) for s, e, tag, _ in deduce_annotations if tag in ("persoon", "patient")
+        ]
+        spans: list[Span] = [
+            Span(s, e, EntityType.ORGANIZATION, t, 0.8, "deduce")
+            for s, e, tag, t in deduce_annotations
+            if tag in DEDUCE_ORG_TAGS
+        ]
+        undecided: list[Chunk] = []
+        for chunk in chunks(tokens, self.words.is_first_name):
+            for part, cue in self._split(chunk, tokens):
+                span = self._classify(part, cue, tokens, text, deduce_persons)
+                if span is not None:
+                    spans.append(span)
+                else:
+                    undecided.append(part)
+        spans.extend(self._deduce_persons(text, tokens, deduce_persons, spans))
+        # Weaker evidence, in order: a name seen before, a list of names, a pronoun referring back.
+        for step in (self._recurring, self._listed, self._referred):
+            found = step(text, tokens, undecided, spans)
+            spans.extend(found)
+            decided = {(s.start, s.end) for s in found}
+            undecided = [c for c in undecided if (c.start, c.end) not in decided]
+        return spans
+
+    def _referred(self, text, tokens, undecided: list[Chunk], spans: list[Span]) -> list[Span]:
+        """The one unknown name that "hij"/"he" refers back to is a person ("…dat Barak hem…")."""
+        if any(s.type == EntityType.PERSON for s in spans):
+            return []
+        candidates = [
+            c
+            for c in undecided
+            if not c.sentence_initial
+            and len(c.words()) <= 3
+            and not any(self.is_acronym(w) or self.words.is_common(w) for w in c.words())
+            and not self._looks_like_description(c.tokens[-1].text)
+            and not self.words.is_place(text[c.start : c.end])
+        ]
+        if len(candidates) != 1:
+            return []
+        chunk = candidates[0]
+        after = tokens[chunk.first_index + len(chunk.tokens) :]
+        if not any(t.text.lower() in PERSONAL_PRONOUNS for t in after[:25]):
+            return []
+        return [
+            Span(
+                chunk.start,
+                chunk.end,
+                EntityType.PERSON,
+                text[chunk.start : chunk.end],
+                0.5,
+                "pronoun",
+            )
+        ]
+
+    @staticmethod
+    def _listed(text: str, tokens, undecided: list[Chunk], spans: list[Span]) -> list[Span]:
+        """Names in one list are of one kind: "Clinton, Barak en Arafat", "Gent, Aalst of Ieper"."""
+        items = sorted(
+            [(s.start, s.end, s.type) for s in spans if s.type in NAME_KINDS]
+            + [
+                (c.start, c.end, None)
+                for c in undecided
+                if not c.sentence_initial and not NATIONALITY_RE.search(c.tokens[-1].text)
+            ],
+        )
+        found = []
+        group: list[tuple[int, int, str | None]] = []
+
+        def close():
+            kinds = {kind for _, _, kind in group if kind}
+            # Without "en"/"and" two names side by side are more often a name and its description.
+            joined = any(
+                CONJUNCTION_RE.search(text[a[1] : b[0]]) for a, b in itertools.pairwise(group)
+            )
+            if len(kinds) == 1 and len(group) > 1 and joined:
+                kind = kinds.pop()
+                for start, end, item_kind in group:
+                    if item_kind is None:
+                        found.append(Span(start, end, kind, text[start:end], 0.55, "list"))
+
+        for item in items:
+            if group and not LIST_SEPARATOR_RE.fullmatch(text[group[-1][1] : item[0]]):
+                close()
+                group = []
+            group.append(item)
+        close()
+        return found
+
+    def _split(self, chunk: Chunk, tokens: list[Token]):
+        """Strip titles and sentence-opening words, and split a description from the name that
+        follows it: "Oppositieleider Ariel Sharon", "Binnenlandse Zaken Otto Schily"."""
+        members = list(chunk.tokens)
+        cue = self._title_before(tokens, chunk.first_index)
+        initial = chunk.sentence_initial
+        while len(members) > 1:
+            word = members[0].text
+            if self.is_title(word) or word.lower() in SPEECH_BEFORE:
+                cue = True
+            elif not (initial and self.words.is_common(word) and not self.is_name_word(word)):
+                break
+            members.pop(0)
+            initial = False
+            while members and (members[0].text.islower() or members[0].text == "."):
+                members.pop(0)
+        while members and members[-1].text in (".", "&"):
+            # A trailing full stop stays only after an initial ("J.") or a title ("dr.").
+            if (
+                members[-1].text == "."
+                and len(members) >= 2
+                and _is_initial_or_title(members[-2].text)
+            ):
+                break
+            members.pop()
+        if not members:
+            return
+        split = self._name_start(members)
+        if split:
+            head, members = members[:split], members[split:]
+            yield self._sub_chunk(head, tokens, chunk, initial), False
+            initial, cue = False, True
+        yield self._sub_chunk(members, tokens, chunk, initial), cue
+
+    def _name_start(self, members: list[Token]) -> int:
+        """Where a full name (a given name and more) starts after other words, or 0."""
+        words = [t.text for t in members]
+        if any(self.is_org_word(w) for w in words):
+            return 0
+        for k in range(1, len(members) - 1):
+            word = words[k]
+            before = [w for w in words[:k] if w != "."]
+            if (
+                len(word) >= 3
+                and self.words.is_first_name(word)
+                and not self.words.is_common(word)
+                and (members[k + 1].text[0].isupper() or members[k + 1].text.lower() in INTERFIXES)
+                and not any(self.words.is_first_name(w) or len(w) <= 2 for w in before)
+            ):
+                return k
+        return 0
+
+    @staticmethod
+    def _sub_chunk(members: list[Token], tokens: list[Token], chunk: Chunk, initial: bool) -> Chunk:
+        return Chunk(members, tokens.index(members[0], chunk.first_index), initial)
+
+    def _title_before(self, tokens: list[Token], index: int) -> bool:
+        """A title, job or speech cue directly before: "minister", "dr.", "aldus", "zegt", "de heer",
+        "VN-ambassadeur"."""
+        j = index - 1
+        if j >= 1 and tokens[j].text == ".":
+            j -= 1
+        if j < 0:
+            return False
+        word = tokens[j].text
+        lower = word.lower()
+        if lower in SPEECH_BEFORE or lower in SPEECH_AFTER:
+            # "aldus Jansen", and after a quote the verb comes first: '" …," zegt Jansen'.
+            return True
+        if self.is_title(word) and (word[0].islower() or "-" in word):
+            return True
+        return lower in PERSON_TITLES and word[0].isupper() and j > 0
+
+    def _speech_after(self, tokens: list[Token], chunk: Chunk) -> bool:
+        """ "Jansen zegt", "…, aldus Jansen" is handled before; "Jansen ( 43 )" marks an age."""
+        last = chunk.first_index + len(chunk.tokens)
+        following = [t.text for t in tokens[last : last + 3]]
+        if following and following[0].lower() in SPEECH_AFTER:
+            return True
+        if len(following) >= 2 and following[0] == "," and following[1].lower() in SPEECH_AFTER:
+            return True
+        return (
+            len(following) == 3
+            and following[0] == "("
+            and following[1].isdigit()
+            and len(following[1]) <= 2
+            and following[2] == ")"
+        )
+
+    def _looks_like_description(self, word: str, next_token: Token | None = None) -> bool:
+        """Nationality adjectives and demonyms ("Franse", "Israëli's"); before a lowercase noun
+        ("de Franse regering") even when the word is also someone's surname."""
+        if not NATIONALITY_RE.search(word):
+            return False
+        before_noun = next_token is not None and next_token.is_word and next_token.text.islower()
+        return before_noun or not self.is_name_word(word)
+
+    @staticmethod
+    def _next_token(tokens: list[Token], last: Token) -> Token | None:
+        index = tokens.index(last)
+        return tokens[index + 1] if index + 1 < len(tokens) else None
+
+    def _classify(self, chunk: Chunk, cue: bool, tokens, text, deduce_persons) -> Span | None:
+        words = chunk.words()
+        if not words:
+            return None
+        name = text[chunk.start : chunk.end]
+        single = len(words) == 1
+        word, last = words[0], words[-1]
+        initial = chunk.sentence_initial
+        if (
+            single
+            and (self.words.is_common(word) or self.is_title(word))
+            and not (cue and not initial)
+        ):
+            return None
+
+        title_before = cue and not initial
+        if (
+            single
+            and title_before
+            and not self.is_acronym(word)
+            and not self._looks_like_description(word)
+        ):
+            # "president Clinton", "minister Durant": the title outweighs a town of that name.
+            return self._span(chunk, text, EntityType.PERSON, 0.8, "context")
+        if self.words.is_place(name):
+            return self._span(chunk, text, EntityType.LOCATION, 0.85, "gazetteer")
+        if (
+            any(self.is_org_word(w) for w in words[1:])
+            or (not single and self.is_org_word(word) and not self.is_title(word))
+            or (not single and ORG_SUFFIX_RE.search(last))
+        ):
+            return self._span(chunk, text, EntityType.ORGANIZATION, 0.75, "company form")
+        if single and self.is_acronym(word) and word not in self.words.countries:
+            return self._span(chunk, text, EntityType.ORGANIZATION, 0.6, "acronym")
+        if single and word in self.words.institutions:
+            return self._span(chunk, text, EntityType.ORGANIZATION, 0.8, "deduce")
+
+        first_name = self.words.is_first_name(word) and not (initial and self.words.is_common(word))
+        has_initial = "." in [t.text for t in chunk.tokens] and any(
+            len(w) <= 2 and w[0].isupper() for w in words[:-1]
+        )
+        after_interfix = len(words) >= 2 and words[-2].lower() in INTERFIXES
+        last_is_name_like = (
+            # After "van der", "de", "van" a word is a surname even when it is a noun as well.
+            after_interfix or not self.words.is_common(last)
+        ) and not (self.is_acronym(last) or self._looks_like_description(last))
+        if not single and (first_name or has_initial) and last_is_name_like:
+            return self._span(chunk, text, EntityType.PERSON, 0.9, "first name")
+        if single and self._looks_like_description(
+            word, self._next_token(tokens, chunk.tokens[-1])
+        ):
+            return None
+        speaks = self._speech_after(tokens, chunk) and (not initial or self.is_name_word(word))
+        if (cue or speaks) and not self.is_acronym(word) and last_is_name_like:
+            return self._span(chunk, text, EntityType.PERSON, 0.8, "context")
+        by_deduce = any(s <= chunk.start and chunk.end <= e for s, e in deduce_persons)
+        if by_deduce and last_is_name_like and not single:
+            return self._span(chunk, text, EntityType.PERSON, 0.75, "deduce")
+        if not single and not initial and self.words.is_surname(last) and last_is_name_like:
+            return self._span(chunk, text, EntityType.PERSON, 0.7, "surname")
+        if not single and all(self.words.is_place(w) for w in words if len(w) > 2):
+            return self._span(chunk, text, EntityType.LOCATION, 0.6, "gazetteer")
+        if single and first_name and not initial and len(word) > 2:
+            return self._span(chunk, text, EntityType.PERSON, 0.6, "first name")
+        if single and SURNAME_SHAPE_RE.search(word) and not self.words.is_common(word):
+            return self._span(chunk, text, EntityType.PERSON, 0.55, "surname shape")
+        return None
+
+    @staticmethod
+    def _span(chunk: Chunk, text: str, kind: str, score: float, source: str) -> Span:
+        return Span(chunk.start, chunk.end, kind, text[chunk.start : chunk.end], score, source)
+
+    def _deduce_persons(self, text, tokens, deduce_persons, spans) -> list[Span]:
+        """deduce's person names the chunker missed (e.g. "de Vries" inside a sentence)."""
+        extra = []
+        for start, end in deduce_persons:
+            if any(s.start < end and start < s.end for s in spans):
+                continue
+            inner = [t for t in tokens if start <= t.start and t.end <= end]
+            while inner and (
+                self.is_title(inner[0].text)
+                or inner[0].text == "."
+                or self.is_ordinary(inner[0].text)
+            ):
+                inner.pop(0)
+            while inner and (
+                inner[-1].text in (".", "-")
+                or (
+                    self.words.is_common(inner[-1].text)
+                    and not (len(inner) > 1 and inner[-2].text.lower() in INTERFIXES)
+                )
+            ):
+                inner.pop()
+            if not inner or not inner[0].is_capitalised:
+                continue
+            inner = inner[self._name_start(inner) :]
+            first = tokens.index(inner[0])
+            before = tokens[first - 1].text.lower() if first > 0 else ""
+            s, e = inner[0].start, inner[-1].end
+            name = text[s:e]
+            if (
+                self.words.is_place(name)
+                or (len(inner) == 1 and self.is_ordinary(name))
+                or self._looks_like_description(inner[-1].text, self._next_token(tokens, inner[-1]))
+                # People are rarely "the X" or "in X"; organisations and places are.
+                or before in ARTICLES
+                or before in PLACE_PREPOSITIONS
+            ):
+                continue
+            extra.append(Span(s, e, EntityType.PERSON, name, 0.7, "deduce"))
+        return extra
+
+    @staticmethod
+    def _recurring(text: str, tokens, undecided: list[Chunk], spans: list[Span]) -> list[Span]:
+        """A surname or name seen with evidence marks its later bare mentions in the same text."""
+        known: dict[str, str] = {}
+        for span in spans:
+            known.setdefault(span.text, span.type)
+            if span.type == EntityType.PERSON and " " in span.text:
+                known.setdefault(span.text.split()[-1], EntityType.PERSON)
+        found = []
+        for chunk in undecided:
+            name = text[chunk.start : chunk.end]
+            kind = known.get(name)
+            if kind:
+                found.append(Span(chunk.start, chunk.end, kind, name, 0.6, "recurring"))
+        return found

@@ -1,0 +1,160 @@
+import pytest
+
+from wendbaar.privacy.detection import MAX_TEXT_CHARS, DetectionError, detect
+
+
+def found(text, types=None):
+    return [(s.type, s.text) for s in detect(text, types=types)]
+
+
+def kinds(text, kind):
+    return [s.text for s in detect(text) if s.type == kind]
+
+
+# -- identifiers -------------------------------------------------------------------------------
+
+
+def test_bsn_that_passes_the_eleven_test_is_found_in_dutch_and_english():
+    assert kinds("Mijn BSN is 111222333, kunt u dat aanpassen?", "BSN") == ["111222333"]
+    assert kinds("My citizen service number is 123456782.", "BSN") == ["123456782"]
+
+
+def test_nine_digit_number_that_fails_the_eleven_test_is_not_a_bsn():
+    assert kinds("Klantnummer 123456789 heeft een storing gemeld.", "BSN") == []
+    assert kinds("Order 111222334 is shipped.", "BSN") == []
+
+
+def test_bsn_written_with_dots_or_spaces_is_found():
+    assert kinds("BSN: 111.222.333", "BSN") == ["111.222.333"]
+    assert kinds("BSN: 111 222 333", "BSN") == ["111 222 333"]
+
+
+def test_iban_with_a_valid_checksum_is_found_with_and_without_spaces():
+    assert kinds("Maak het over naar NL91 ABNA 0417 1643 00 t.n.v. de klant.", "IBAN") == [
+        "NL91 ABNA 0417 1643 00"
+    ]
+    assert kinds("Paid from account NL91ABNA0417164300.", "IBAN") == ["NL91ABNA0417164300"]
+    assert kinds("Rekening DE89 3704 0044 0532 0130 00.", "IBAN") == ["DE89 3704 0044 0532 0130 00"]
+
+
+def test_iban_with_a_wrong_checksum_is_not_flagged_at_all():
+    assert found("Rekening NL91 ABNA 0417 1643 01 klopt niet.") == []
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "06-12345678",
+        "06 1234 5678",
+        "+31 6 1234 5678",
+        "0031 6 12345678",
+        "020-1234567",
+        "(030) 718 9869",
+        "+31 (0)10 528 8857",
+        "+44 20 7946 0958",
+    ],
+)
+def test_phone_numbers_in_common_notations_are_found(number):
+    assert kinds(f"Bel mij op {number}, graag voor vijf uur.", "PHONE") == [number]
+
+
+def test_order_numbers_and_years_are_not_phone_numbers():
+    assert kinds("Ordernummer 720067560 staat open sinds 2024-1190.", "PHONE") == []
+
+
+def test_email_addresses_are_found_whole():
+    assert found("Mail p.jansen1977@kpn-mail.nl of info@voorbeeld.co.uk.", ["EMAIL"]) == [
+        ("EMAIL", "p.jansen1977@kpn-mail.nl"),
+        ("EMAIL", "info@voorbeeld.co.uk"),
+    ]
+
+
+def test_dutch_postcodes_with_and_without_space_but_not_units():
+    assert kinds("Postcode 1234 AB en 5678CD.", "POSTCODE") == ["1234 AB", "5678CD"]
+    assert kinds("Het bestand is 1024 MB groot.", "POSTCODE") == []
+    # Letters that are also a unit count as a postcode where an address says so.
+    assert kinds("Dorpsstraat 3, 1234 GB Zwolle", "POSTCODE") == ["1234 GB"]
+
+
+def test_street_and_house_number_are_an_address():
+    assert kinds("Het nieuwe adres is Kerkstraat 12a, 3511 AB Utrecht.", "ADDRESS") == [
+        "Kerkstraat 12a"
+    ]
+    assert kinds("We met at 10 Downing Street yesterday.", "ADDRESS") == ["10 Downing Street"]
+
+
+# -- names -------------------------------------------------------------------------------------
+
+
+def test_dutch_person_names_are_found():
+    assert kinds("Gisteren belde Jan de Vries over de offerte.", "PERSON") == ["Jan de Vries"]
+    assert kinds("Bel Piet van der Berg even terug.", "PERSON") == ["Piet van der Berg"]
+    assert kinds("Het gesprek met mevrouw Bakker verliep goed.", "PERSON") == ["Bakker"]
+
+
+def test_english_person_names_are_found():
+    assert kinds("Please contact John Smith about the invoice.", "PERSON") == ["John Smith"]
+    assert kinds("The report was sent by Mr. Brown on Monday.", "PERSON") == ["Brown"]
+
+
+def test_titles_and_sentence_openers_are_not_part_of_the_name():
+    assert kinds("Volgens minister Hoekstra is het plan klaar.", "PERSON") == ["Hoekstra"]
+
+
+def test_places_and_organisations_are_found():
+    spans = found("Sanne werkt bij Acme Holding in Rotterdam en reist vaak naar Brussel.")
+    assert ("LOCATION", "Rotterdam") in spans
+    assert ("LOCATION", "Brussel") in spans
+    assert ("ORGANIZATION", "Acme Holding") in spans
+
+
+def test_ordinary_capitalised_words_in_english_are_not_names():
+    assert found("Meeting Notes From Monday: Action Items And Decisions.", ["PERSON"]) == []
+
+
+def test_identifier_wins_over_a_name_inside_it():
+    assert found("Mail jan.jansen@voorbeeld.nl vandaag.") == [("EMAIL", "jan.jansen@voorbeeld.nl")]
+
+
+def test_offsets_point_at_the_text():
+    text = "Contact: Sarah Johnson, sarah@example.com, 06-12345678."
+    for span in detect(text):
+        assert text[span.start : span.end] == span.text
+
+
+# -- input -------------------------------------------------------------------------------------
+
+
+def test_empty_text_has_no_personal_data():
+    assert detect("") == []
+    assert detect("   \n ") == []
+
+
+def test_bytes_are_refused_with_a_clear_message():
+    with pytest.raises(DetectionError, match="not bytes"):
+        detect(b"Jan Jansen")
+
+
+def test_non_text_is_refused():
+    with pytest.raises(DetectionError, match="not int"):
+        detect(12345)
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(DetectionError, match="SHOE_SIZE"):
+        detect("tekst", types=["SHOE_SIZE"])
+
+
+def test_too_long_text_is_refused_plainly():
+    with pytest.raises(DetectionError, match="at most"):
+        detect("a" * (MAX_TEXT_CHARS + 1))
+
+
+def test_long_text_is_worked_through_in_pieces_with_right_offsets():
+    filler = "Dit is een gewone zin zonder bijzonderheden. " * 1000
+    text = filler + "Bel 06-12345678 of mail jan@voorbeeld.nl." + filler
+    spans = detect(text, types=["PHONE", "EMAIL"])
+    assert [(text[s.start : s.end], s.type) for s in spans] == [
+        ("06-12345678", "PHONE"),
+        ("jan@voorbeeld.nl", "EMAIL"),
+    ]
