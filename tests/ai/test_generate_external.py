@@ -73,6 +73,7 @@ def test_the_server_sees_aliases_and_the_schema_not_our_source_ids(alice, source
     body = external.chat_requests[0]
     assert [s["id"] for s in sent_sources(body)] == ["S1", "S2"]
     assert "doc:1#p1" not in external.everything_received()
+    # A schema without personal data goes out as it is.
     assert body["response_format"]["json_schema"]["schema"] == ANSWER_SCHEMA
 
 
@@ -189,6 +190,7 @@ class TestMasking:
         "jan.devries@example.nl",
         "06-12345678",
         "NL91ABNA0417164300",
+        "Jan de Vries",
     ]
 
     @pytest.fixture
@@ -281,3 +283,63 @@ class TestPolicy:
         EngineChoice.objects.create(capability="nonsense", provider="openai")
         result = ask(alice, sources, capability="nonsense")
         assert external.requests == [] and result.provider == "embedded"
+
+
+class TestMaskingEverythingThatLeaves:
+    NAMES = ["Jan de Vries", "De Vries", "Fatima El Amrani", "El Amrani"]
+
+    def test_a_name_found_in_one_text_is_masked_in_titles_and_other_texts(self, alice, external):
+        sources = [
+            Source(id="mail:1", title="Klacht De Vries",
+                   text="Jan de Vries belde over zijn lekkende ketel in de badkamer."),
+            Source(id="mail:2", title="Terugbellen", text="Bel de vries morgen terug over de ketel."),
+        ]  # fmt: skip
+        external.then(external.chat_json(GOOD))
+        ask(alice, sources)
+        received = external.everything_received().lower()
+        assert "vries" not in received
+
+    def test_names_in_the_schema_are_masked_and_come_back_in_the_answer(
+        self, alice, sources, external
+    ):
+        schema = {
+            "type": "object",
+            "properties": {
+                "owner": {"type": "string", "enum": ["Jan de Vries", "Fatima El Amrani"],
+                          "description": "Wie het doet, bijv. Fatima El Amrani"},
+                "claims": ANSWER_SCHEMA["properties"]["claims"],
+            },
+            "required": ["owner", "claims"],
+        }  # fmt: skip
+
+        def pick_first_owner(body):
+            owner = body["response_format"]["json_schema"]["schema"]["properties"]["owner"]["enum"][
+                0
+            ]
+            return {"owner": owner, "claims": GOOD["claims"]}
+
+        external.then(external.chat_from(pick_first_owner))
+        result = ask(alice, sources, schema=schema)
+        received = external.everything_received()
+        for name in self.NAMES:
+            assert name not in received
+        assert result.provider == "openai" and result.data["owner"] == "Jan de Vries"
+
+    def test_the_ai_call_log_never_holds_personal_data_from_errors(self, alice, sources, external):
+        schema = {
+            "type": "object",
+            "properties": {
+                "owner": {"type": "string", "enum": ["Jan de Vries", "Fatima El Amrani"]}
+            },
+            "required": ["owner"],
+        }
+        # Twice an answer outside the enum: the validation errors quote the allowed values.
+        external.then(external.chat_json({"owner": "Piet"}))
+        external.then(external.chat_json({"owner": "Piet"}))
+        result = ask(alice, sources, schema=schema)
+        call = AiCall.objects.get(pk=result.call_id)
+        assert call.outcome == "fallback"
+        for name in self.NAMES:
+            assert name not in call.error
+            assert name not in external.everything_received()
+        assert sum(call.masked_counts.values()) >= 2

@@ -39,13 +39,17 @@ def get_many(model: str, texts: list[str]) -> dict[int, np.ndarray]:
             else:
                 missing.setdefault(key, []).append(i)
     if missing:
+        query = EmbeddingCacheEntry.objects.filter(key__in=list(missing)).values_list(
+            "key", "vector"
+        )
         try:
-            with transaction.atomic():
-                rows = list(
-                    EmbeddingCacheEntry.objects.filter(key__in=list(missing)).values_list(
-                        "key", "vector"
-                    )
-                )
+            if transaction.get_connection().in_atomic_block:
+                # A savepoint, so a failed read cannot break the caller's transaction.
+                with transaction.atomic():
+                    rows = list(query)
+            else:
+                # A plain read: on SQLite an atomic block would take the write lock.
+                rows = list(query)
         except DatabaseError:
             rows = []
         for key, blob in rows:

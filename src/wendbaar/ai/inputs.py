@@ -26,6 +26,9 @@ def binary_error() -> BusinessRuleError:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean(value: str | bytes | None) -> tuple[str, list[str]]:
     """Text fit for the engine and notes about what was done to it; raises for binary input."""
     notes: list[str] = []
@@ -41,6 +44,9 @@ def clean(value: str | bytes | None) -> tuple[str, list[str]]:
     if "\x00" in text or controls > max(2, len(text) * BINARY_SHARE):
         raise binary_error()
     text = _CONTROL.sub("", text)
+    # Lone surrogates (possible in JSON input) cannot be encoded, hashed or sent: treat them as
+    # unreadable characters.
+    text = _SURROGATE.sub("\ufffd", text)
     if _MOJIBAKE.search(text):
         repaired = _repair(text)
         if repaired is not None:

@@ -150,7 +150,7 @@ def embed(texts: list[str], *, capability: str, actor, purpose: str = "") -> Emb
                 provider=provider,
                 model_name=model,
                 outcome=AiCallOutcome.ERROR,
-                error=str(exc),
+                error=_scrub(str(exc)),
                 duration_ms=usage.duration_ms,
             )
             raise BusinessRuleError(
@@ -301,8 +301,12 @@ def generate(
         notes.append(_("There was no text to work from."))
     if provider == Provider.OPENAI and has_text:
         model = model or settings.AI_OPENAI_MODEL
+        # Filled as soon as the text is masked, so the log tells what left the machine even when
+        # something fails afterwards.
+        sent: dict = {}
         try:
             result, masked_counts = _generate_external(
+                sent=sent,
                 capability=capability,
                 model=model,
                 task=task,
@@ -315,13 +319,21 @@ def generate(
             )
             result.prompt_version = external_prompt_version
         except _Fallback as exc:
-            outcome, error, masked_counts = AiCallOutcome.FALLBACK, exc.detail, exc.masked_counts
+            outcome, error, masked_counts = (
+                AiCallOutcome.FALLBACK,
+                exc.detail,
+                sent.get("counts", {}),
+            )
             note = fallback_note(exc.kind)
         except Exception as exc:
             # Whatever breaks on the way out (a provider answering nonsense, a bug in masking), the
             # person still gets a draft from the built-in engine, and the log says what broke.
-            outcome, error = AiCallOutcome.FALLBACK, f"unexpected: {exc!r}"
+            outcome, error = AiCallOutcome.FALLBACK, f"unexpected: {type(exc).__name__}: {exc}"
+            masked_counts = sent.get("counts", {})
             note = fallback_note("failed")
+        # The log is append-only: an error text (a provider's reply, a validation message) must
+        # not carry personal data into it.
+        error = _scrub(error)
         openai.cost(usage)
     if result is None:
         result = _generate_embedded(
@@ -422,19 +434,32 @@ def _generate_embedded(
 
 
 def _generate_external(
-    *, capability, model, task, instructions, sources, schema, validator, language, usage
+    *, sent, capability, model, task, instructions, sources, schema, validator, language, usage
 ) -> tuple[GenerationResult, dict]:
     if not openai.is_configured() or not model:
         raise _Fallback("not_configured", "AI_OPENAI_BASE_URL or the model is not set")
     count = len(sources)
+    schema_texts = _schema_strings(schema)
     try:
         masked, mapping, masked_counts = _mask(
             capability,
-            [task, instructions, *[s.title for s in sources], *[s.text for s in sources]],
+            [
+                task,
+                instructions,
+                *[s.title for s in sources],
+                *[s.text for s in sources],
+                *schema_texts,
+            ],
             language,
         )
     except BusinessRuleError as exc:
         raise _Fallback("policy", f"policy: {exc}") from exc
+    sent["counts"] = masked_counts
+    # Descriptions, enums and examples of the schema go out too (an owner enum lists names).
+    if schema_texts:
+        replacements = dict(zip(schema_texts, masked[2 + 2 * count :], strict=True))
+        schema = _map_schema_strings(schema, replacements)
+        validator = claims.validator_for(schema)
     # The model sees short aliases (S1, S2 …), not our ids: fewer tokens, and an id can never
     # carry personal data out. Real ids are accepted too; anything else is not a source.
     aliases = {f"S{n}": s.id for n, s in enumerate(sources, start=1)}
@@ -505,6 +530,58 @@ def _mask(capability: str, texts: list[str], language: str) -> tuple[list[str], 
         language=language[:2] or "nl",
     )
     return list(masked), dict(mapping), dict(counts)
+
+
+# Schema keys whose string values are text a person wrote (and may name people in).
+_SCHEMA_TEXT_KEYS = {"description", "title", "enum", "const", "default", "examples", "x-cues"}
+
+
+def _schema_strings(schema, inside_text_key: bool = False) -> list[str]:
+    """Every free-text string of a JSON schema, in a stable order (duplicates kept once)."""
+    found: list[str] = []
+
+    def walk(value, in_text: bool):
+        if isinstance(value, str):
+            if in_text and value not in found:
+                found.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, in_text)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                # Property names are structure, not text; their schemas are walked.
+                walk(item, in_text or key in _SCHEMA_TEXT_KEYS)
+
+    walk(schema, inside_text_key)
+    return found
+
+
+def _map_schema_strings(schema, replacements: dict[str, str], in_text: bool = False):
+    if isinstance(schema, str):
+        return replacements.get(schema, schema) if in_text else schema
+    if isinstance(schema, list):
+        return [_map_schema_strings(v, replacements, in_text) for v in schema]
+    if isinstance(schema, dict):
+        return {
+            k: _map_schema_strings(v, replacements, in_text or k in _SCHEMA_TEXT_KEYS)
+            for k, v in schema.items()
+        }
+    return schema
+
+
+def _scrub(error: str) -> str:
+    """An error text fit for the append-only log: personal data masked, length bounded."""
+    if not error:
+        return error
+    try:
+        from wendbaar.privacy.masking import mask_text
+
+        # People and identifiers; words like "JSON" in an error are not organisations worth hiding.
+        types = ["PERSON", "EMAIL", "PHONE", "IBAN", "BSN", "POSTCODE", "ADDRESS"]
+        return mask_text(text=error[:2000], types=types).text[:1000]
+    except Exception:
+        # Without the privacy guard, keep only the kind of error, never its text.
+        return error.split(":", 1)[0][:100]
 
 
 def _unmasker(mapping: dict):

@@ -79,11 +79,14 @@ class _Placeholders:
             self.highest[match.group(1)] = max(self.highest[match.group(1)], int(match.group(2)))
 
     def _person_alias(self, identity: str) -> str | None:
-        # "Jansen" after "Jan Jansen" is the same person: reuse the full name's placeholder.
-        for (kind, known), placeholder in self.by_identity.items():
-            if kind == EntityType.PERSON and known != identity and known.endswith(" " + identity):
-                return placeholder
-        return None
+        # "Jansen" after "Jan Jansen" is the same person: reuse the full name's placeholder, but
+        # only when one known person has that surname (with "Piet Jansen" too it could be either).
+        matches = {
+            placeholder
+            for (kind, known), placeholder in self.by_identity.items()
+            if kind == EntityType.PERSON and known != identity and known.endswith(" " + identity)
+        }
+        return matches.pop() if len(matches) == 1 else None
 
     def get(self, kind: str, original: str) -> str:
         identity = _identity(kind, original)
@@ -139,7 +142,12 @@ def mask_texts(
     mapping: dict[str, str] | None = None,
     language: str = "en",
 ) -> tuple[list[str], dict[str, str], dict[str, int]]:
-    """Mask several texts of one AI call with one shared mapping; counts are summed."""
+    """Mask several texts of one AI call with one shared mapping; counts are summed.
+
+    A name found in one text is masked in all of them, also where detection alone would miss it
+    (a title "Klacht De Vries", a lower-case "jansen"): a second pass replaces every known name
+    and its surname forms everywhere.
+    """
     mapping = {} if mapping is None else mapping
     wanted = None if types is None else list(types)
     masked, counts = [], Counter()
@@ -147,7 +155,37 @@ def mask_texts(
         result = mask_text(text=text, types=wanted, mapping=mapping, language=language)
         masked.append(result.text)
         counts.update(result.counts)
+    masked = [_sweep(text, mapping, counts) for text in masked]
     return masked, mapping, dict(counts)
+
+
+_SWEPT_KINDS = (EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS)
+
+
+def _forms(kind: str, original: str) -> set[str]:
+    """The ways a known entity may be written elsewhere: in full, and for a person the surname."""
+    forms = {" ".join(original.split())}
+    words = original.split()
+    if kind == EntityType.PERSON and len(words) > 1:
+        forms.add(" ".join(words[1:]))  # "de Vries", "El Amrani"
+        forms.add(words[-1])  # "Vries", "Amrani"
+    return {form for form in forms if len(form) >= 3}
+
+
+def _sweep(text: str, mapping: dict[str, str], counts: Counter) -> str:
+    targets = []
+    for placeholder, original in mapping.items():
+        match = _PLACEHOLDER_RE.match(placeholder)
+        kind = _STEM_TO_TYPE.get(match.group(1)) if match else None
+        if kind in _SWEPT_KINDS:
+            targets += [(form, placeholder, kind) for form in _forms(kind, original)]
+    for form, placeholder, kind in sorted(targets, key=lambda t: -len(t[0])):
+        pattern = re.compile(
+            r"(?<![\w\[])" + re.escape(form).replace(r"\ ", r"\s+") + r"(?![\w\]])", re.IGNORECASE
+        )
+        text, found = pattern.subn(placeholder, text)
+        counts[kind] += found
+    return text
 
 
 def unmask_text(text: str, mapping: dict[str, str]) -> str:

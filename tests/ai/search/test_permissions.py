@@ -169,3 +169,19 @@ def test_making_a_record_private_hides_it_from_the_team_once_reindexed(
         services.schedule_index(draft)
     assert backend.search(user=colleague, query=WORD) == []
     assert len(backend.search(user=alice, query=WORD)) == 1
+
+
+def test_a_record_made_private_is_hidden_as_soon_as_the_change_commits(
+    alice, team_a, make_draft, django_capture_on_commit_callbacks
+):
+    colleague = UserFactory(teams=[team_a])
+    draft = make_draft(text=TEXT, owner=alice, team=team_a)
+    backend = get_backend()
+    assert backend.count(user=colleague, query=WORD) == 1
+    draft.visibility = Visibility.PRIVATE
+    draft.save()
+    with django_capture_on_commit_callbacks(execute=False):  # the background job never runs
+        services.schedule_index(draft)
+    assert backend.search(user=colleague, query=WORD) == []
+    assert backend.count(user=colleague, query=WORD) == 0
+    assert len(backend.search(user=alice, query=WORD)) == 1

@@ -206,7 +206,15 @@ class Client:
             try:
                 return self.chat(model=model, messages=messages, response_format=response_format)
             except ProviderError as exc:
-                refused = exc.kind == "http" and re.match(r"HTTP 4(00|22)", exc.detail)
+                # Only a refusal of the answer format means "try a simpler format"; a 400 for an
+                # over-long prompt would just be sent again, and must not downgrade the model.
+                refused = (
+                    exc.kind == "http"
+                    and re.match(r"HTTP 4(00|22)", exc.detail)
+                    and re.search(
+                        r"response_format|json_schema|json_object|schema", exc.detail, re.I
+                    )
+                )
                 if not refused or level == len(_FORMATS) - 1:
                     raise
                 level += 1

@@ -257,10 +257,35 @@ def record_sync(*, content_type_id: int, object_id: str) -> IndexResult:
     return index_record(record=record, chunks=registration.chunks(record), principals=principals)
 
 
+def index_permissions_update(*, record: Model) -> int:
+    """Give the passages already indexed for `record` its current permission keys, right now.
+
+    Cheap (no embedding), so it runs in the caller's transaction: a record made private is hidden
+    from search the moment that change commits, not when a background job gets to it.
+    """
+    registration = registry.registration_for(type(record))
+    principals = (
+        registration.principals(record) if registration and registration.principals else None
+    )
+    keys = _principals(record, principals)
+    ids = list(
+        Chunk.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        ChunkPrincipal.objects.filter(chunk_id__in=ids).delete()
+        ChunkPrincipal.objects.bulk_create(
+            [ChunkPrincipal(chunk_id=pk, key=key) for pk in ids for key in keys]
+        )
+    return len(ids)
+
+
 def schedule_index(record: Model) -> None:
-    """(Re)index `record` in the background once the current transaction has committed."""
+    """Update who may find `record` now, and (re)index its text in the background after commit."""
     from wendbaar.ai.search.tasks import index_record_task
 
+    index_permissions_update(record=record)
     content_type_id = ContentType.objects.get_for_model(record).pk
     object_id = str(record.pk)
     transaction.on_commit(lambda: index_record_task.enqueue(content_type_id, object_id))
