@@ -7,7 +7,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS: list[str] = ["wendbaar.ai.search.bench"]
+BENCHMARKS: list[str] = ["wendbaar.ai.search.bench", "wendbaar.privacy.bench"]
 
 
 def main() -> int:
