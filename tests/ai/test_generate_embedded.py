@@ -170,7 +170,11 @@ def test_enum_and_nested_and_optional_fields(alice, sources):
     )
     assert result.data["category"] in ("maintenance", "invoices", "sales")
     assert result.data["language"] == "nl"
+    # "urgent" is required and the sources do not say: the value is a placeholder, and the result
+    # says it is incomplete instead of passing False off as an answer.
     assert result.data["meta"] == {"urgent": False}
+    assert not result.valid
+    assert any("placeholders, not answers" in note for note in result.notes)
     assert result.data["quotes"] == ["Facturen worden binnen dertig dagen betaald."]
     assert "scores" not in result.data  # Optional and not in any sentence: left out, not made up.
 

@@ -420,6 +420,13 @@ def _generate_embedded(
             _("Only the first %(count)s sentences of the sources were considered.")
             % {"count": embedded.MAX_CANDIDATES}
         )
+    if out.unfilled_required:
+        notes.append(
+            _(
+                "The sources do not give every required number or yes/no answer; those fields "
+                "hold placeholders, not answers."
+            )
+        )
     return GenerationResult(
         data=checked.data,
         claims_kept=checked.kept,
@@ -429,7 +436,8 @@ def _generate_embedded(
         prompt_version=embedded.PROMPT_VERSION,
         confidence=out.confidence,
         sources_used=list(dict.fromkeys([*checked.sources_used, *out.sources_used])),
-        valid=not claims.schema_errors(validator, checked.data),
+        # Placeholders in required fields make the result incomplete, whatever the schema says.
+        valid=not out.unfilled_required and not claims.schema_errors(validator, checked.data),
     )
 
 

@@ -78,6 +78,8 @@ class ExtractiveOutput:
     confidence: float
     sources_used: list[str] = field(default_factory=list)
     candidates_cut: bool = False
+    # Required numbers and yes/no fields the sources did not fill; their values are placeholders.
+    unfilled_required: int = 0
 
 
 @dataclass
@@ -109,6 +111,7 @@ def generate(
         confidence=filler.confidence(),
         sources_used=list(filler.used),
         candidates_cut=filler.candidates_cut,
+        unfilled_required=filler.unfilled_required,
     )
 
 
@@ -129,6 +132,7 @@ class _Filler:
         self.candidates_cut = len(self.candidates) > MAX_CANDIDATES
         self.candidates = self.candidates[:MAX_CANDIDATES]
         self.selected: list[int] = []
+        self.unfilled_required = 0
         self.used: dict[str, None] = {}
         self.is_question = False
         if not self.candidates:
@@ -403,14 +407,17 @@ class _Filler:
                 return found[0].date.isoformat()
         return ""
 
-    @staticmethod
-    def _default(schema, required, nullable, empty):
+    def _default(self, schema, required, nullable, empty):
         if "default" in schema:
             return schema["default"]
         if nullable:
             return None
         if not required:
             return _OMIT
+        if isinstance(empty, bool | int | float):
+            # A required yes/no or number the sources do not give: the schema forces a value, so
+            # one is put in, but the result says it is not an answer (see `unfilled_required`).
+            self.unfilled_required += 1
         if isinstance(empty, (int, float)) and not isinstance(empty, bool):
             return schema.get("minimum", empty)
         return empty
