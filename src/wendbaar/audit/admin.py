@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wendbaar.audit.models import AiCall, AuditEvent
 from wendbaar.audit.selectors import audit_event_csv_rows
 from wendbaar.audit.services import audit_log
+from wendbaar.common.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: nobody adds, changes or deletes audit events by hand."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_label", "ip", "channel"]
@@ -16,18 +17,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "action", "object_label", "object_id"]
     date_hierarchy = "at"
     actions = ["export_csv"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Export selected events as CSV"))
     def export_csv(self, request, queryset):
@@ -45,7 +34,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(AiCall)
-class AiCallAdmin(admin.ModelAdmin):
+class AiCallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only, like the audit log: the record of what went to which AI provider."""
 
     list_display = [
@@ -64,15 +53,3 @@ class AiCallAdmin(admin.ModelAdmin):
     list_filter = ["outcome", "provider", "operation", "capability"]
     search_fields = ["actor_label", "capability", "purpose", "model_name"]
     date_hierarchy = "at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from wendbaar.accounts.models import visible_q
+from wendbaar.common.admin import ReadOnlyAdminMixin
 from wendbaar.copilot.models import Draft, DraftSource, FeedbackExample, Review
 
 
-class DraftVisibilityAdminMixin:
+class DraftVisibilityAdminMixin(ReadOnlyAdminMixin):
     """The admin site honours draft visibility like the app: no administrator bypass.
 
     Drafts are made by capabilities and reviewed in the app, so nothing here adds, changes or
@@ -19,12 +20,6 @@ class DraftVisibilityAdminMixin:
             .get_queryset(request)
             .filter(visible_q(Draft, request.user, prefix=self.draft_path))
         )
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DraftSourceInline(admin.TabularInline):
@@ -51,7 +46,6 @@ class DraftAdmin(DraftVisibilityAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["capability", "status", "engine"]
     search_fields = ["title", "text"]
-    readonly_fields = [f.name for f in Draft._meta.fields if f.name != "id"]
     inlines = [DraftSourceInline]
 
 
@@ -61,7 +55,6 @@ class ReviewAdmin(DraftVisibilityAdminMixin, admin.ModelAdmin):
     list_select_related = ["draft", "reviewer"]
     list_display = ["draft", "decision", "reviewer", "edit_ratio", "seconds_spent", "created_at"]
     list_filter = ["decision"]
-    readonly_fields = [f.name for f in Review._meta.fields if f.name != "id"]
 
 
 @admin.register(FeedbackExample)
@@ -69,4 +62,3 @@ class FeedbackExampleAdmin(DraftVisibilityAdminMixin, admin.ModelAdmin):
     draft_path = "draft__"
     list_display = ["capability", "kind", "label", "created_at", "consumed_at"]
     list_filter = ["capability", "label"]
-    readonly_fields = [f.name for f in FeedbackExample._meta.fields if f.name != "id"]

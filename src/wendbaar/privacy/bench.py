@@ -6,12 +6,10 @@ in the density of real mail; the name-recognition tables are prepared before the
 """
 
 import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
 import time
+
+from wendbaar.bench.child import run_in_child
 
 _SENTENCES = [
     "Beste {first}, de monteur komt dinsdag tussen acht en twaalf uur langs voor het onderhoud.",
@@ -54,24 +52,7 @@ def _text(rng: random.Random, sentences: int) -> str:
 
 def run() -> dict:
     """Measure in a child process; returns the figures as a dict."""
-    with tempfile.TemporaryDirectory(prefix="wendbaar-privacy-bench-") as folder:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "wendbaar.config.test_settings",
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "WENDBAAR_VAR_DIR": folder,
-            "LOG_LEVEL": "WARNING",
-        }
-        result = subprocess.run(
-            [sys.executable, "-m", "wendbaar.privacy.bench"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"privacy benchmark failed:\n{result.stderr[-4000:]}")
-        return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_in_child("wendbaar.privacy.bench")
 
 
 def _child() -> dict:

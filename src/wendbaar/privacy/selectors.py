@@ -74,3 +74,32 @@ def ai_policy_list() -> list[PolicyDecision]:
     """The policy of every capability, in the order capabilities are listed."""
     stored = {p.capability: p for p in AiPolicy.objects.select_related("updated_by")}
     return [_decision(stored.get(code), code) for code in Capability.values]
+
+
+@dataclass(frozen=True)
+class MaskingPreview:
+    """What masking would make of a text: the masked text and each item found (kind, text, placeholder)."""
+
+    text: str
+    found: list[tuple[str, str, str]]
+
+
+def masking_preview(*, text: str) -> MaskingPreview:
+    """Show an administrator what would be masked in `text`; nothing is stored."""
+    from wendbaar.privacy.masking import mask_text
+
+    result = mask_text(text=text)
+    labels = dict(EntityType.choices)
+    placeholders = {original: placeholder for placeholder, original in result.mapping.items()}
+    found: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for span in result.spans:
+        found.setdefault(
+            (span.type, span.text), (labels[span.type], span.text, placeholders.get(span.text, ""))
+        )
+    return MaskingPreview(text=result.text, found=list(found.values()))
+
+
+def masked_type_labels(decision: PolicyDecision) -> list[str]:
+    """The kinds of personal data a policy masks, as people read them."""
+    labels = dict(EntityType.choices)
+    return [labels[t] for t in decision.mask_types] if decision.mask_personal_data else []

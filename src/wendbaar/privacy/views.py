@@ -6,7 +6,7 @@ from wendbaar.accounts.decorators import admin_required
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot.choices import Capability
 from wendbaar.privacy import selectors, services
-from wendbaar.privacy.choices import AiProvider, EntityType
+from wendbaar.privacy.choices import AiProvider
 from wendbaar.privacy.forms import AiPolicyForm, CheckTextForm
 
 
@@ -33,7 +33,7 @@ def policy_list(request):
     if request.method == "POST" and request.POST.get("action") == "check":
         check_form = CheckTextForm(request.POST)
         if check_form.is_valid():
-            check_result = services.mask_text(text=check_form.cleaned_data["text"])
+            check_result = selectors.masking_preview(text=check_form.cleaned_data["text"])
     elif request.method == "POST":
         capability = request.POST.get("capability", "")
         if capability not in Capability.values:
@@ -62,23 +62,9 @@ def policy_list(request):
                     % {"capability": decision.capability_label},
                 )
                 return redirect("privacy:policy_list")
-    labels = dict(EntityType.choices)
     rows = [
-        {
-            "decision": d,
-            "form": forms[d.capability],
-            "masked": [labels[t] for t in d.mask_types] if d.mask_personal_data else [],
-        }
+        {"decision": d, "form": forms[d.capability], "masked": selectors.masked_type_labels(d)}
         for d in decisions
     ]
     context = {"rows": rows, "check_form": check_form, "check_result": check_result}
-    if check_result is not None:
-        placeholders = {original: p for p, original in check_result.mapping.items()}
-        found = {}
-        for span in check_result.spans:
-            found.setdefault(
-                (span.type, span.text),
-                (labels[span.type], span.text, placeholders.get(span.text, "")),
-            )
-        context["found"] = list(found.values())
     return render(request, "privacy/policy_list.html", context)

@@ -11,12 +11,11 @@ exact cosine over the memory-mapped matrix, rank fusion and reading the hits.
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import time
 
 import numpy as np
+
+from wendbaar.bench.child import run_in_child
 
 SIZES = (10_000, 100_000)
 QUERIES = 200
@@ -25,25 +24,9 @@ TEAMS = 20
 
 def run() -> dict:
     """Measure in a child process; returns the figures as a dict."""
-    with tempfile.TemporaryDirectory(prefix="wendbaar-search-bench-") as folder:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "wendbaar.config.test_settings",
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "WENDBAAR_VAR_DIR": folder,
-            "SEARCH_INDEX_DIR": f"{folder}/index",
-            "LOG_LEVEL": "WARNING",
-        }
-        result = subprocess.run(
-            [sys.executable, "-m", "wendbaar.ai.search.bench"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"search benchmark failed:\n{result.stderr[-4000:]}")
-        return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_in_child(
+        "wendbaar.ai.search.bench", extra_env={"SEARCH_INDEX_DIR": "{folder}/index"}
+    )
 
 
 # -- the child process --------------------------------------------------------------------------
