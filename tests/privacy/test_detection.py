@@ -112,6 +112,68 @@ def test_ordinary_capitalised_words_in_english_are_not_names():
     assert found("Meeting Notes From Monday: Action Items And Decisions.", ["PERSON"]) == []
 
 
+def test_initials_alone_in_brackets_on_a_line_are_a_person():
+    text = "Het verslag werd opgesteld door onze redactie.\n( MvdB )"
+    assert found(text) == [("PERSON", "MvdB")]
+    assert kinds("(KS)", "PERSON") == ["KS"]
+    # Inside a sentence an acronym in brackets stays an organisation.
+    assert kinds("Minister Peeters ( CD&V ) en de bond ( ACV ) overlegden.", "PERSON") == [
+        "Peeters"
+    ]
+
+
+def test_a_name_before_a_colon_and_a_quote_is_a_speaker():
+    assert found("Okonkwo : ' We openen de nieuwe fabriek volgend jaar . '") == [
+        ("PERSON", "Okonkwo")
+    ]
+    # Even where a town abroad has the same name.
+    assert kinds('Spitz : " De planning is te krap . "', "PERSON") == ["Spitz"]
+
+
+def test_unknown_name_at_sentence_start_that_speaks_is_a_person():
+    assert kinds("Mbeki zei dat het overleg vastliep.", "PERSON") == ["Mbeki"]
+    assert kinds("Vandaag zei de directie niets.", "PERSON") == []
+
+
+def test_capitalised_article_opens_a_paper_or_firm_unless_a_surname_follows():
+    assert found("Ik las het gisteren in De Nieuwe Gazet .") == [
+        ("ORGANIZATION", "De Nieuwe Gazet")
+    ]
+    assert kinds("Zo meldde De Morgen vanochtend.", "PERSON") == []
+    assert kinds("Gisteren belde De Coster nog over de offerte.", "PERSON") == ["De Coster"]
+
+
+def test_capital_van_with_interfix_is_a_surname_also_at_sentence_start():
+    assert kinds("Van der Heijden vertrekt morgen.", "PERSON") == ["Van der Heijden"]
+    assert kinds("Hij wordt opgevolgd door Dries Van den Abeele , zegt men.", "PERSON") == [
+        "Dries Van den Abeele"
+    ]
+
+
+def test_two_unknown_capitalised_words_inside_a_sentence_are_a_foreign_name():
+    text = "Het contract werd getekend door Nkosana Dlamini en haar partner."
+    assert kinds(text, "PERSON") == ["Nkosana Dlamini"]
+    # Names of ministries, laws and events are made of Dutch adjectives and nouns.
+    assert kinds("Het ministerie van Sociale Zaken keurde het goed.", "PERSON") == []
+    assert kinds("Hij won twee keer de Grote Prijzen van het seizoen.", "PERSON") == []
+
+
+def test_dutch_names_of_foreign_cities_are_places():
+    text = "Het congres vindt plaats in Parijs en daarna in Berlijn ."
+    assert found(text) == [("LOCATION", "Parijs"), ("LOCATION", "Berlijn")]
+
+
+def test_town_abroad_named_like_a_person_needs_a_place_cue():
+    assert kinds("Het gesprek met Clinton duurde lang.", "PERSON") == ["Clinton"]
+    assert kinds("Het gesprek met Clinton duurde lang.", "LOCATION") == []
+    assert kinds("De fabriek in Clinton sluit.", "LOCATION") == ["Clinton"]
+
+
+def test_hyphenated_place_or_brand_is_not_a_person():
+    assert kinds("Het festival in Sint-Niklaas trok veel bezoekers.", "PERSON") == []
+    assert kinds("Marie-Chantal Lemaire belde gisteren.", "PERSON") == ["Marie-Chantal Lemaire"]
+
+
 def test_identifier_wins_over_a_name_inside_it():
     assert found("Mail jan.jansen@voorbeeld.nl vandaag.") == [("EMAIL", "jan.jansen@voorbeeld.nl")]
 

@@ -176,6 +176,19 @@ REGIONS = words(
     }
 )
 
+# Dutch names of foreign cities ("Londen", not "London") that the area-code data has only in English.
+CITY_EXONYMS = words(
+    """
+    Londen Parijs Berlijn Rome Madrid Lissabon Wenen Praag Boedapest Warschau Moskou Kiev Kyiv
+    Athene Brussel Antwerpen Luik Bergen Doornik Kortrijk Rijsel Keulen Aken Munchen München
+    Frankfort Hamburg Straatsburg Genève Genua Napels Florence Venetië Milaan Turijn Sevilla
+    Barcelona Kopenhagen Stockholm Oslo Helsinki Dublin Edinburgh Belgrado Boekarest Sofia
+    Zagreb Sarajevo Ankara Istanbul Jeruzalem Caïro Bagdad Teheran Damascus Beiroet Riyad
+    Peking Beijing Tokio Tokyo Seoel Delhi New-Delhi Bombay Mumbai Kaapstad Johannesburg
+    Washington Chicago Boston Toronto Montreal Mexico-Stad Havana Sydney
+    """
+) | frozenset({"New York", "Los Angeles", "San Francisco", "Buenos Aires", "Rio de Janeiro"})
+
 
 def fold(word: str) -> str:
     """Lower case without accents, for lookups that should not care about either."""
@@ -196,12 +209,17 @@ class Lexicon:
     countries: frozenset[str] = field(default_factory=frozenset)
     common_folded: frozenset[str] = field(default_factory=frozenset)
     institutions: frozenset[str] = field(default_factory=frozenset)
+    # Towns abroad that share their name with a person ("Clinton", "Johnson"): weak evidence alone.
+    name_like_towns: frozenset[str] = field(default_factory=frozenset)
 
     def is_common(self, word: str) -> bool:
         return fold(word) in self.common_folded
 
     def is_place(self, name: str) -> bool:
         return name in self.places or fold(name) in self.places_folded
+
+    def is_name_like_town(self, name: str) -> bool:
+        return name in self.name_like_towns
 
     def is_first_name(self, word: str) -> bool:
         return word in self.first_names
@@ -267,9 +285,13 @@ def build() -> Lexicon:
     common = {fold(w) for w in raw["common_word"] | raw["stop_word"] | EXTRA_COMMON}
     first_names = {n for n in raw["first_name"] if len(n) > 1}
     surnames = {n for n in raw["surname"] | raw["interfix_surname"] if len(n) > 1}
-    places = set(raw["placename"]) | countries | cities | REGIONS
+    places = set(raw["placename"]) | countries | cities | REGIONS | CITY_EXONYMS
     # A place name that is also an everyday word ("Best", "Goes", "Man") is no evidence of a place.
     places = {p for p in places if fold(p) not in common and len(p) > 2}
+    known_places = set(raw["placename"]) | countries | REGIONS | CITY_EXONYMS
+    name_like_towns = {
+        p for p in cities - known_places if p in places and (p in first_names or p in surnames)
+    }
     return Lexicon(
         first_names=frozenset(first_names),
         surnames=frozenset(surnames),
@@ -280,4 +302,5 @@ def build() -> Lexicon:
         countries=frozenset(countries),
         common_folded=frozenset(common),
         institutions=frozenset(raw["hospital_abbr"]),
+        name_like_towns=frozenset(name_like_towns),
     )

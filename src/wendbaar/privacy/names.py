@@ -10,6 +10,10 @@ Two sources agree or complement each other:
   In Dutch, nouns are not capitalised, so a capitalised word inside a sentence is a name; at the
   start of a sentence only a word that no word list knows as ordinary counts.
 
+Shapes count too: initials alone in brackets on a line (a byline), a speaker before a colon and a
+quote, a capital "Van der" surname, two unknown capitalised words inside a sentence (a foreign
+name), and a capitalised article before a word that is no surname (a paper or firm: "De Morgen").
+
 A name found once with good evidence is found again where it recurs alone in the same text
 ("Ehud Barak … Barak said"). Groups without any evidence are left alone: guessing costs precision
 and most such words are products, events or nationalities.
@@ -39,6 +43,7 @@ INTERFIXES = words(
     't d' l' mc
     """
 )
+CAPITAL_INTERFIXES = frozenset(["Van", "Ten", "Ter", "Von", "Van't"])
 SENTENCE_END = frozenset(".!?:;\"\u201c\u201d«»\u2018\u2019'•*\u2013\u2014|")
 ORG_SUFFIX_RE = re.compile(
     r"(?:bank|groep|group|holding|partij|bond|unie|raad|commissie|ministerie|instituut|dienst|"
@@ -62,6 +67,26 @@ NAME_KINDS = frozenset({EntityType.PERSON, EntityType.LOCATION, EntityType.ORGAN
 LIST_SEPARATOR_RE = re.compile(r"\s*(?:,|,?\s*(?:en|and|of|or|noch))\s*")
 CONJUNCTION_RE = re.compile(r"\b(?:en|and|of|or|noch)\b")
 DEDUCE_ORG_TAGS = ("ziekenhuis", "zorginstelling", "instelling")
+# A line that holds only initials in brackets is a byline or signature: "( JdV )", "(KS)".
+INITIALS_LINE_RE = re.compile(r"^[ \t]*\([ \t]*([A-Z][A-Za-z]{1,3})[ \t]*\)[ \t]*$", re.MULTILINE)
+# A capitalised article opens the name of a paper, firm or place ("De Morgen", "Het Parool"), not
+# a given name; with a known surname after it, it is a Flemish surname ("De Vries", "De Coster").
+NAME_ARTICLES = frozenset(["De", "Het", "The", "Die", "Den"])
+# Quotes opening speech after a speaker's name and a colon: 'Jansen : " We gaan door . "'.
+QUOTE_MARKS = frozenset("'\"\u2018\u201c\u201e\u00ab")
+# Verbs that only a person (not a firm or a ministry) does, for names at the start of a sentence.
+PERSON_SPEECH = words(
+    """
+    zegt zei zeiden vertelt vertelde gelooft geloofde dacht denkt vindt vond hoopt hoopte
+    studeerde trouwde said says told thinks believes
+    """
+)
+# Endings of Dutch adjectives and abstract or plural nouns, which make up titles of ministries,
+# laws and events ("Sociale Zaken", "Ruimtelijke Ordening") but hardly any personal name.
+DUTCH_WORD_ENDING_RE = re.compile(
+    r"(?:aal|ale|eel|ele|ige|lijk|lijke|isch|ische|ief|ieve|ing|ingen|heid|schap|tie|teit|zaken|"
+    r"ijke|iteit|ueel|uele|ende|ste|sten|ers|aken|igen|zen)$"
+)
 # Nationality adjectives and demonyms: Franse, Belgische, Braziliaan, Belgiër, Israëli's.
 NATIONALITY_RE = re.compile(r"(?:[^aeiou]se|sche|aan|iër|iërs|anen|['\u2019]s)$")
 
@@ -147,7 +172,12 @@ def chunks(tokens: list[Token], is_given_name=lambda word: False) -> list[Chunk]
 
     def ends_in_given_name(members: list[Token]) -> bool:
         last = members[-2] if members[-1].text == "." and len(members) > 1 else members[-1]
-        return is_given_name(last.text) or (len(last.text) <= 2 and last.text.isupper())
+        return (
+            is_given_name(last.text)
+            or (len(last.text) <= 2 and last.text.isupper())
+            # Flemish surnames start with a capital interfix: "Van der Voort", "Van den Abeele".
+            or last.text in CAPITAL_INTERFIXES
+        )
 
     found = []
     i = 0
@@ -248,6 +278,10 @@ class NameFinder:
             for s, e, tag, t in deduce_annotations
             if tag in DEDUCE_ORG_TAGS
         ]
+        spans.extend(
+            Span(m.start(1), m.end(1), EntityType.PERSON, m.group(1), 0.7, "initials")
+            for m in INITIALS_LINE_RE.finditer(text)
+        )
         undecided: list[Chunk] = []
         for chunk in chunks(tokens, self.words.is_first_name):
             for part, cue in self._split(chunk, tokens):
@@ -339,7 +373,9 @@ class NameFinder:
             word = members[0].text
             if self.is_title(word) or word.lower() in SPEECH_BEFORE:
                 cue = True
-            elif not (initial and self.words.is_common(word) and not self.is_name_word(word)):
+            elif not (initial and self.words.is_common(word) and not self.is_name_word(word)) or (
+                word in CAPITAL_INTERFIXES and members[1].text in INTERFIXES
+            ):
                 break
             members.pop(0)
             initial = False
@@ -376,7 +412,10 @@ class NameFinder:
                 and self.words.is_first_name(word)
                 and not self.words.is_common(word)
                 and (members[k + 1].text[0].isupper() or members[k + 1].text.lower() in INTERFIXES)
-                and not any(self.words.is_first_name(w) or len(w) <= 2 for w in before)
+                and not any(
+                    (self.words.is_first_name(w) or len(w) <= 2) and w not in NAME_ARTICLES
+                    for w in before
+                )
             ):
                 return k
         return 0
@@ -418,6 +457,70 @@ class NameFinder:
             and following[2] == ")"
         )
 
+    def _hyphenated_name(self, word: str) -> bool:
+        """ "Marie-Chantal", "Schmidt-Ruthenbeck" are names; "Sint-Niklaas" and "Wal-Mart" are not:
+        a double given name, or a double surname that does not end in a given name."""
+        parts = re.split(r"[-\u2010]", word)
+        if len(parts) == 1:
+            return True
+        if all(self.words.is_first_name(p) for p in parts):
+            return True
+        return self.words.is_surname(parts[0]) and not self.words.is_first_name(parts[-1])
+
+    def _unknown_full_name(self, chunk: Chunk, tokens: list[Token], words: list[str]) -> bool:
+        """Two or three capitalised words inside a sentence that no list knows, as foreign names
+        are: "Shimon Peres", "Kimmo Pohjonen". Titles of films, firms and places hold a common
+        word, a company form, a place or an acronym, or follow "de", "in"."""
+        return (
+            2 <= len(words) <= 3
+            and len(words) == len(chunk.tokens)
+            and not chunk.sentence_initial
+            and not self._place_before(tokens, chunk)
+            and all(
+                len(w) > 2
+                and w[1:].islower()
+                and "-" not in w
+                and not self.words.is_common(w)
+                and not self.words.is_place(w)
+                and not self.is_org_word(w)
+                and not self.is_title(w)
+                and not NATIONALITY_RE.search(w)
+                and not DUTCH_WORD_ENDING_RE.search(w)
+                for w in words
+            )
+        )
+
+    @staticmethod
+    def _place_before(tokens: list[Token], chunk: Chunk) -> bool:
+        """ "in X", "naar X", "de X": people are rarely found after these; places and firms are."""
+        if chunk.first_index == 0:
+            return False
+        before = tokens[chunk.first_index - 1].text.lower()
+        return before in ARTICLES or before in PLACE_PREPOSITIONS
+
+    @staticmethod
+    def _speaker_before_quote(tokens: list[Token], chunk: Chunk) -> bool:
+        """A name that opens a sentence and is followed by a colon and a quote: 'Jansen : " …'."""
+        last = chunk.first_index + len(chunk.tokens)
+        following = [t.text for t in tokens[last : last + 2]]
+        return (
+            chunk.sentence_initial
+            and len(following) == 2
+            and following[0] == ":"
+            and following[1][0] in QUOTE_MARKS
+        )
+
+    def _person_speaks_after(self, tokens: list[Token], chunk: Chunk) -> bool:
+        """A word no list knows followed by a verb only people use: "Jansen zei", "Smith said"."""
+        last = chunk.first_index + len(chunk.tokens)
+        word = chunk.tokens[0].text
+        return (
+            last < len(tokens)
+            and tokens[last].text.lower() in PERSON_SPEECH
+            and not self.words.is_common(word)
+            and not self.words.is_place(word)
+        )
+
     def _looks_like_description(self, word: str, next_token: Token | None = None) -> bool:
         """Nationality adjectives and demonyms ("Franse", "Israëli's"); before a lowercase noun
         ("de Franse regering") even when the word is also someone's surname."""
@@ -447,6 +550,11 @@ class NameFinder:
             return None
 
         title_before = cue and not initial
+        if self._speaker_before_quote(tokens, chunk) and not any(
+            self.is_acronym(w) or self.is_org_word(w) for w in words
+        ):
+            # 'Jansen : " …"' introduces what someone said, even where a town has that name.
+            return self._span(chunk, text, EntityType.PERSON, 0.75, "speaker")
         if (
             single
             and title_before
@@ -455,7 +563,10 @@ class NameFinder:
         ):
             # "president Clinton", "minister Durant": the title outweighs a town of that name.
             return self._span(chunk, text, EntityType.PERSON, 0.8, "context")
-        if self.words.is_place(name):
+        if self.words.is_place(name) and not (
+            # "Clinton", "Johnson": a town abroad, but far more often a person in the news.
+            self.words.is_name_like_town(name) and not self._place_before(tokens, chunk)
+        ):
             return self._span(chunk, text, EntityType.LOCATION, 0.85, "gazetteer")
         if (
             any(self.is_org_word(w) for w in words[1:])
@@ -468,7 +579,24 @@ class NameFinder:
         if single and word in self.words.institutions:
             return self._span(chunk, text, EntityType.ORGANIZATION, 0.8, "deduce")
 
-        first_name = self.words.is_first_name(word) and not (initial and self.words.is_common(word))
+        if word in NAME_ARTICLES and not single:
+            rest = words[1:]
+            if not (len(rest) == 1 and self.words.is_surname(rest[0])) and not (
+                self._looks_like_description(rest[-1]) or self.is_title(rest[-1])
+            ):
+                # "De Morgen", "Het Financieele Dagblad": a paper or a firm, not "De Vries".
+                return self._span(chunk, text, EntityType.ORGANIZATION, 0.55, "article")
+        if any(
+            a in CAPITAL_INTERFIXES and b.islower() and b in INTERFIXES
+            for a, b in itertools.pairwise(words)
+        ) and not (self.is_acronym(last) or self.words.is_common(last)):
+            # "Van der Voort", "Dries Van den Abeele": a capital "Van" before "der"/"den".
+            return self._span(chunk, text, EntityType.PERSON, 0.8, "interfix")
+        first_name = (
+            self.words.is_first_name(word)
+            and word not in NAME_ARTICLES
+            and not (initial and self.words.is_common(word))
+        )
         has_initial = "." in [t.text for t in chunk.tokens] and any(
             len(w) <= 2 and w[0].isupper() for w in words[:-1]
         )
@@ -483,16 +611,26 @@ class NameFinder:
             word, self._next_token(tokens, chunk.tokens[-1])
         ):
             return None
-        speaks = self._speech_after(tokens, chunk) and (not initial or self.is_name_word(word))
+        speaks = self._speech_after(tokens, chunk) and (
+            not initial or self.is_name_word(word) or self._person_speaks_after(tokens, chunk)
+        )
         if (cue or speaks) and not self.is_acronym(word) and last_is_name_like:
             return self._span(chunk, text, EntityType.PERSON, 0.8, "context")
         by_deduce = any(s <= chunk.start and chunk.end <= e for s, e in deduce_persons)
-        if by_deduce and last_is_name_like and not single:
+        if by_deduce and last_is_name_like and not single and not self._place_before(tokens, chunk):
             return self._span(chunk, text, EntityType.PERSON, 0.75, "deduce")
-        if not single and not initial and self.words.is_surname(last) and last_is_name_like:
+        if (
+            not single
+            and not initial
+            and self.words.is_surname(last)
+            and last_is_name_like
+            and not self._place_before(tokens, chunk)
+        ):
             return self._span(chunk, text, EntityType.PERSON, 0.7, "surname")
         if not single and all(self.words.is_place(w) for w in words if len(w) > 2):
             return self._span(chunk, text, EntityType.LOCATION, 0.6, "gazetteer")
+        if self._unknown_full_name(chunk, tokens, words):
+            return self._span(chunk, text, EntityType.PERSON, 0.5, "name shape")
         if single and first_name and not initial and len(word) > 2:
             return self._span(chunk, text, EntityType.PERSON, 0.6, "first name")
         if single and SURNAME_SHAPE_RE.search(word) and not self.words.is_common(word):
@@ -525,6 +663,8 @@ class NameFinder:
             ):
                 inner.pop()
             if not inner or not inner[0].is_capitalised:
+                continue
+            if len(inner) == 1 and not self._hyphenated_name(inner[0].text):
                 continue
             inner = inner[self._name_start(inner) :]
             first = tokens.index(inner[0])
