@@ -1,6 +1,7 @@
-"""`make bench`: the benchmarks of Wendbaar's capabilities. Each prints its figures as one JSON line.
+"""`make bench`: the benchmarks of Wendbaar's capabilities. Each prints its figures as JSON lines.
 
-Capabilities add their benchmark module to BENCHMARKS as they are built.
+Capabilities add their benchmark module to BENCHMARKS as they are built. A module's `run()` returns
+a dict of figures, or a list of them (one line each, e.g. one per search backend).
 """
 
 import importlib
@@ -16,7 +17,9 @@ def main() -> int:
         return 0
     for name in BENCHMARKS:
         module = importlib.import_module(name)
-        print(json.dumps({"benchmark": name, **module.run()}))
+        results = module.run()
+        for result in results if isinstance(results, list) else [results]:
+            print(json.dumps({"benchmark": name, **result}), flush=True)
     return 0
 
 

@@ -11,8 +11,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from wendbaar.ai.search.backends import get_backend
+from wendbaar.accounts.selectors import user_principals
+from wendbaar.ai import embeddings
+from wendbaar.ai.search.backends import Filters, get_backend
+from wendbaar.ai.search.models import Chunk
 
 pytestmark = [
     pytest.mark.django_db,
@@ -103,3 +107,29 @@ def test_dutch_and_english_stemming_both_apply(alice, team_a, make_draft, same_m
     assert backend.count(user=alice, query="factuur") == 1
     assert backend.count(user=alice, query="invoice") == 1
     assert backend.count(user=alice, query="verstuur") == 1
+
+
+@pytest.mark.usefixtures("pgvector")
+def test_hnsw_asks_for_more_candidates_before_ranking_exactly(
+    alice, bob, team_a, team_b, make_draft, same_meaning
+):
+    # Alice sees 30% of the chunks: the first graph search (100 candidates) leaves her about 30
+    # of the 50 asked; a second one with enough candidates for her share finds them all.
+    for n in range(250):
+        mine = n % 10 < 3
+        make_draft(
+            text=f"{TEXT} {n}", owner=alice if mine else bob, team=team_a if mine else team_b
+        )
+    backend = get_backend()
+    vector = embeddings.embed_texts(["iets heel anders"])[0]
+    keys = user_principals(alice)
+    with connection.cursor() as cursor:  # a table this small would be sorted, not walked by HNSW
+        cursor.execute("SET LOCAL enable_sort = off")
+    with CaptureQueriesContext(connection) as queries:
+        ranked = backend.vector_ranking(keys=keys, vector=vector, filters=Filters(), limit=50)
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len([sql for sql in statements if "hnsw.ef_search" in sql]) == 2
+    assert not any("MATERIALIZED" in sql for sql in statements)  # no exact ranking
+    assert len(ranked) == 50
+    visible = set(Chunk.objects.filter(principals__key__in=keys).values_list("pk", flat=True))
+    assert {chunk_id for chunk_id, _ in ranked} <= visible

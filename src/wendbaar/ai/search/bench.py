@@ -1,16 +1,21 @@
-"""Benchmark of the embedded search backend: search latency at 10k and 100k chunks, embeddings/s.
+"""Benchmark of both search backends: search latency at 10k and 100k chunks, embeddings/s.
 
-`run()` starts a fresh Python process with its own throwaway SQLite database and vector directory,
-so it neither touches real data nor depends on how the caller configured Django. The passages are
-synthetic (Zipf-distributed words, Dutch and English) and their vectors are random unit vectors:
-embedding 100k passages would take minutes and exact cosine costs the same for any vector. The
-query is embedded by the real model, so its cost is part of the figures. Each search is the full
-public path for a person in two of twenty teams: permission keys, FTS5 BM25, the allowed-id set,
-exact cosine over the memory-mapped matrix, rank fusion and reading the hits.
+`run()` measures each backend in a fresh Python process with its own throwaway database and vector
+directory, so it neither touches real data nor depends on how the caller configured Django: SQLite
+in a temporary file, PostgreSQL 16 with pgvector in a throwaway server from the pgserver wheel
+(reported as skipped when that cannot be started). Both get the same data: synthetic passages
+(Zipf-distributed words, Dutch and English), the same permissions, the same random unit vectors
+(embedding 100k passages would take minutes, and exact cosine or an HNSW walk costs about the same
+for any vector) and the same queries. The query is embedded by the real model, so its cost is part
+of the figures. Each search is the full public path for a person in two of twenty teams:
+permission keys, the word ranking (FTS5 BM25 / tsvector ts_rank), the meaning ranking (exact cosine
+over the memory-mapped matrix / pgvector HNSW, with its exact fallback), rank fusion and reading
+the hits.
 """
 
 import json
 import os
+import re
 import time
 
 import numpy as np
@@ -20,13 +25,23 @@ from wendbaar.bench.child import run_in_child
 SIZES = (10_000, 100_000)
 QUERIES = 200
 TEAMS = 20
+BATCH = 10_000
 
 
-def run() -> dict:
-    """Measure in a child process; returns the figures as a dict."""
-    return run_in_child(
-        "wendbaar.ai.search.bench", extra_env={"SEARCH_INDEX_DIR": "{folder}/index"}
-    )
+def run() -> list[dict]:
+    """Measure each backend in a child process; returns one dict of figures per backend."""
+    index = {"SEARCH_INDEX_DIR": "{folder}/index"}
+    results = [run_in_child("wendbaar.ai.search.bench", extra_env=index)]
+    from wendbaar.bench import postgres
+
+    try:
+        with postgres.throwaway_postgres() as url:
+            results.append(
+                run_in_child("wendbaar.ai.search.bench", extra_env={**index, "DATABASE_URL": url})
+            )
+    except postgres.PostgresUnavailable as exc:
+        results.append({"backend": "postgresql", "skipped": str(exc)})
+    return results
 
 
 # -- the child process --------------------------------------------------------------------------
@@ -63,35 +78,87 @@ def _texts(rng: np.random.Generator, vocabulary: list[str], count: int) -> list[
     return texts
 
 
-def _insert(texts: list[str], first_id: int, rng: np.random.Generator, content_type_id: int):
+def _batch(
+    rng: np.random.Generator, vector_rng: np.random.Generator, vocabulary: list[str], first_id: int
+) -> tuple[np.ndarray, list[str], list[tuple[int, str]], np.ndarray]:
+    """`BATCH` chunks from `first_id` on: ids, texts, (chunk id, permission key) rows, vectors."""
+    texts = _texts(rng, vocabulary, BATCH)
+    ids = np.arange(first_id, first_id + BATCH, dtype=np.int64)
+    principals = []
+    for chunk_id in ids.tolist():
+        # 40% whole organisation, 50% one team, 10% private to someone else.
+        draw = rng.random()
+        if draw < 0.4:
+            key = "org"
+        elif draw < 0.9:
+            key = f"team:{rng.integers(1, TEAMS + 1)}"
+        else:
+            key = f"user:{rng.integers(1000, 2000)}"
+        principals.append((chunk_id, key))
+    # A separate generator, so both backends get the same texts whatever they do with vectors.
+    return ids, texts, principals, _random_unit_vectors(vector_rng, BATCH)
+
+
+_NOW = "2026-01-01 00:00:00"
+_CHUNK_COLUMNS = (
+    "id, content_type_id, object_id, position, title, text, language, locator, content_hash, "
+    "embedding, created_at, updated_at"
+)
+
+
+def _insert_sqlite(batch, content_type_id: int) -> None:
     from django.db import connection, transaction
 
-    now = "2026-01-01 00:00:00"
+    ids, texts, principals, _vectors = batch
     with transaction.atomic(), connection.cursor() as cursor:
-        chunk_rows, principal_rows = [], []
-        for n, text in enumerate(texts):
-            chunk_id = first_id + n
-            chunk_rows.append(
-                (chunk_id, content_type_id, str(chunk_id), 0, "", text, "nl", "", "", b"", now, now)
-            )
-            # 40% whole organisation, 50% one team, 10% private to someone else.
-            draw = rng.random()
-            if draw < 0.4:
-                keys = ["org"]
-            elif draw < 0.9:
-                keys = [f"team:{rng.integers(1, TEAMS + 1)}"]
-            else:
-                keys = [f"user:{rng.integers(1000, 2000)}"]
-            principal_rows.extend((chunk_id, key) for key in keys)
         cursor.executemany(
-            "INSERT INTO search_chunk (id, content_type_id, object_id, position, title, text, "
-            "language, locator, content_hash, embedding, created_at, updated_at) "
+            f"INSERT INTO search_chunk ({_CHUNK_COLUMNS}) "  # noqa: S608 - a constant column list
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            chunk_rows,
+            [
+                (
+                    chunk_id,
+                    content_type_id,
+                    str(chunk_id),
+                    0,
+                    "",
+                    text,
+                    "nl",
+                    "",
+                    "",
+                    b"",
+                    _NOW,
+                    _NOW,
+                )
+                for chunk_id, text in zip(ids.tolist(), texts, strict=True)
+            ],
         )
         cursor.executemany(
-            "INSERT INTO search_chunkprincipal (chunk_id, key) VALUES (%s, %s)", principal_rows
+            "INSERT INTO search_chunkprincipal (chunk_id, key) VALUES (%s, %s)", principals
         )
+
+
+def _insert_postgresql(batch, content_type_id: int) -> None:
+    """COPY the chunks with their embedding (bytea, as the app stores it) and vector column."""
+    from django.db import connection, transaction
+
+    from wendbaar.ai.search.backends.postgresql import vector_literal
+
+    ids, texts, principals, vectors = batch
+    with transaction.atomic(), connection.cursor() as cursor:
+        with cursor.copy(f"COPY search_chunk ({_CHUNK_COLUMNS}, embedding_vec) FROM STDIN") as copy:
+            for chunk_id, text, vector in zip(ids.tolist(), texts, vectors, strict=True):
+                copy.write_row(
+                    (
+                        *(chunk_id, content_type_id, str(chunk_id), 0, "", text, "nl", "", ""),
+                        vector.tobytes(),
+                        _NOW,
+                        _NOW,
+                        vector_literal(vector),
+                    )
+                )
+        with cursor.copy("COPY search_chunkprincipal (chunk_id, key) FROM STDIN") as copy:
+            for row in principals:
+                copy.write_row(row)
 
 
 def _random_unit_vectors(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -108,7 +175,23 @@ def _percentiles(samples: list[float]) -> dict:
     }
 
 
+class _VectorQueries:
+    """Counts the PostgreSQL backend's HNSW searches and exact (fallback) vector rankings."""
+
+    def __init__(self):
+        self.hnsw = self.exact = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if "hnsw.ef_search" in sql:
+            self.hnsw += 1
+        elif "AS MATERIALIZED" in sql:
+            self.exact += 1
+        return execute(sql, params, many, context)
+
+
 def _measure_search(backend, user, queries: list[str]) -> dict:
+    from django.db import connection
+
     from wendbaar.accounts.selectors import user_principals
     from wendbaar.ai import embeddings
     from wendbaar.ai.search import query as search_query
@@ -118,10 +201,12 @@ def _measure_search(backend, user, queries: list[str]) -> dict:
         backend.search(user=user, query=text)
     full, words, vectors, hits = [], [], [], []
     keys = user_principals(user)
+    counted = _VectorQueries()
     for text in queries:
-        start = time.perf_counter()
-        found = backend.search(user=user, query=text, k=10)
-        full.append(time.perf_counter() - start)
+        with connection.execute_wrapper(counted):
+            start = time.perf_counter()
+            found = backend.search(user=user, query=text, k=10)
+            full.append(time.perf_counter() - start)
         hits.append(len(found))
         parsed = search_query.parse(text)
         start = time.perf_counter()
@@ -130,14 +215,50 @@ def _measure_search(backend, user, queries: list[str]) -> dict:
         words.append(time.perf_counter() - start)
         vector = embeddings.embed_texts([parsed.text])[0]
         start = time.perf_counter()
-        backend.matrix_ranking(keys=keys, vector=vector, filters=Filters(), limit=50)
+        backend.vector_ranking(keys=keys, vector=vector, filters=Filters(), limit=50)
         vectors.append(time.perf_counter() - start)
-    return {
+    figures = {
         "search": _percentiles(full),
         "words_only": _percentiles(words),
         "vectors_only": _percentiles(vectors),
         "mean_hits": round(float(np.mean(hits)), 1),
     }
+    if not backend.uses_matrix:
+        figures["vector_plan"] = _vector_plan(backend, keys, vector)
+        figures["vector_plan"].update(
+            {
+                "searches": len(queries),
+                "hnsw_scans": counted.hnsw,  # one per search, two when asked again for more
+                "exact_fallbacks": counted.exact,
+            }
+        )
+    return figures
+
+
+def _vector_plan(backend, keys, vector) -> dict:
+    """How PostgreSQL runs the backend's approximate vector query (EXPLAIN ANALYZE, one query)."""
+    from django.db import connection, transaction
+
+    from wendbaar.ai.search.backends.base import Filters
+
+    statements = []
+
+    def capture(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        backend.vector_ranking(keys=keys, vector=vector, filters=Filters(), limit=50)
+    ef_search = next(sql for sql, _ in statements if "ef_search" in sql)
+    sql, params = next(row for row in statements if "ORDER BY c.embedding_vec" in row[0])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(ef_search)
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {sql}", params)
+        plan = [
+            re.sub(r"'\[[^']*\]'", "'[…]'", row[0].strip().removeprefix("-> "))
+            for row in cursor.fetchall()
+        ]
+    return {"ef_search": int(ef_search.rsplit("=", 1)[1]), "approximate_query_plan": plan}
 
 
 def _measure_embeddings(rng: np.random.Generator) -> dict:
@@ -163,12 +284,74 @@ def _measure_embeddings(rng: np.random.Generator) -> dict:
     }
 
 
+def _postgresql_setup(backend) -> dict:
+    """What the PostgreSQL figures were measured on."""
+    from django.db import connection
+
+    from wendbaar.bench.postgres import SERVER_SETTINGS
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+        pgvector = cursor.fetchone()
+        settings = {}
+        for name in SERVER_SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
+    return {
+        "backend": "postgresql",
+        "server": f"PostgreSQL {version}, pgvector {pgvector[0] if pgvector else 'missing'} "
+        "(pgserver wheel, throwaway server on 127.0.0.1)",
+        "server_settings": settings,
+        "vectors": "random unit vectors (512 d), pgvector HNSW (m=16, ef_construction=64), "
+        "exact scan over the allowed chunks when HNSW returns fewer than asked"
+        if not backend.uses_matrix
+        else "no pgvector: exact cosine over the memory-mapped matrix",
+        "words": "tsvector (dutch + english) with GIN, ts_rank",
+        "loading": "COPY in batches of 10k without the HNSW index, VACUUM ANALYZE, then the "
+        "HNSW index is built over all chunks (again from scratch at 100k)",
+    }
+
+
+def _drop_hnsw() -> None:
+    """Bulk loading goes without the HNSW index (inserting into the graph row by row is slow)."""
+    from django.db import connection
+
+    from wendbaar.ai.search.backends.postgresql import HNSW_INDEX
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {HNSW_INDEX}")
+
+
+def _postgresql_index(backend) -> dict:
+    """VACUUM ANALYZE after the load, then build the HNSW index; the times of both."""
+    from django.db import connection
+
+    from wendbaar.ai.search.backends.postgresql import HNSW_INDEX, VECTOR_COLUMN
+
+    times = {}
+    with connection.cursor() as cursor:
+        start = time.perf_counter()
+        cursor.execute("VACUUM ANALYZE search_chunk, search_chunkprincipal")
+        times["vacuum_analyze_s"] = round(time.perf_counter() - start, 1)
+        if not backend.uses_matrix:
+            start = time.perf_counter()
+            cursor.execute(
+                f"CREATE INDEX {HNSW_INDEX} ON search_chunk "
+                f"USING hnsw ({VECTOR_COLUMN} vector_cosine_ops)"
+            )
+            times["hnsw_build_s"] = round(time.perf_counter() - start, 1)
+    return times
+
+
 def _main() -> dict:
     import django
 
     django.setup()
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
+    from django.db import connection
 
     from wendbaar.accounts.models import Membership, Team, User
     from wendbaar.ai.search.backends import get_backend
@@ -176,6 +359,7 @@ def _main() -> dict:
 
     call_command("migrate", verbosity=0)
     rng = np.random.default_rng(20261128)
+    vector_rng = np.random.default_rng(20261129)
     teams = [Team.objects.create(name=f"Team {n}", slug=f"team-{n}") for n in range(1, TEAMS + 1)]
     user = User.objects.create_user("bench@example.nl", full_name="Bench")
     for team in teams[:2]:
@@ -190,30 +374,45 @@ def _main() -> dict:
             picks.append(rng.integers(0, head))
         queries.append(" ".join(vocabulary[i] for i in picks))
     backend = get_backend()
-    report: dict = {
-        "backend": "sqlite",
-        "vectors": "random unit vectors (512 d), exact cosine over the memory-mapped matrix",
-        "user_sees_share": "40% organisation + 2 of 20 teams",
-        # Multi-threaded OpenBLAS stalls small calls (the query embedding) on busy or
-        # CPU-quota'd machines; the figures depend on it, so the report says which was used.
-        "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
-    }
-    done = 0
-    for size in SIZES:
-        start = time.perf_counter()
-        batch = 10_000
-        while done < size:
-            count = min(batch, size - done)
-            _insert(_texts(rng, vocabulary, count), done + 1, rng, content_type_id)
-            done += count
-        insert_s = time.perf_counter() - start
-        ids = np.arange(1, size + 1, dtype=np.int64)
-        backend.vectors.replace_all([(ids, _random_unit_vectors(rng, size))])
-        report[f"chunks_{size}"] = {
-            "insert_and_word_index_s": round(insert_s, 1),
-            **_measure_search(backend, user, queries),
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        report = _postgresql_setup(backend)
+    else:
+        report = {
+            "backend": "sqlite",
+            "vectors": "random unit vectors (512 d), exact cosine over the memory-mapped matrix",
         }
-    report.update(_measure_embeddings(rng))
+    report.update(
+        {
+            "user_sees_share": "40% organisation + 2 of 20 teams",
+            # Multi-threaded OpenBLAS stalls small calls (the query embedding) on busy or
+            # CPU-quota'd machines; the figures depend on it, so the report says which was used.
+            "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+        }
+    )
+    done, matrix = 0, []
+    for size in SIZES:
+        if postgresql:
+            _drop_hnsw()
+        start = time.perf_counter()
+        while done < size:
+            batch = _batch(rng, vector_rng, vocabulary, done + 1)
+            if postgresql:
+                _insert_postgresql(batch, content_type_id)
+            else:
+                _insert_sqlite(batch, content_type_id)
+                matrix.append((batch[0], batch[3]))
+            done += BATCH
+        figures = {"insert_and_word_index_s": round(time.perf_counter() - start, 1)}
+        if postgresql:
+            figures.update(_postgresql_index(backend))
+        else:
+            backend.vectors.replace_all(matrix)
+        report[f"chunks_{size}"] = {**figures, **_measure_search(backend, user, queries)}
+    if postgresql:
+        report["embeddings"] = "the same model as for SQLite; see its line"
+    else:
+        report.update(_measure_embeddings(rng))
     return report
 
 

@@ -10,6 +10,7 @@ backend ranks by exact cosine over the numpy matrix, like the SQLite backend, an
 """
 
 import logging
+import math
 
 import numpy as np
 from django.db import transaction
@@ -26,6 +27,10 @@ HNSW_INDEX = "search_chunk_embedding_hnsw"
 # small share of the index (the permission filter applies inside the index scan).
 EF_SEARCH_MIN = 100
 EF_SEARCH_MAX = 1000
+# pgvector before 0.8 has no iterative index scans: the graph search yields at most ef_search
+# candidates and the permission filter keeps the person's share of them. When that leaves too few,
+# the search is asked again with this many times the candidates that share needs.
+EF_SEARCH_MARGIN = 2
 
 _SET_VECTOR = "UPDATE search_chunk SET embedding_vec = %s::vector WHERE id = %s"
 # The query analysed with both configurations, so either language's stemming can match.
@@ -166,6 +171,15 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
             cursor.execute(approximate, [literal, *params, literal, limit])
             rows = cursor.fetchall()
+            if rows and len(rows) < limit:
+                # The share of the candidates the person may see estimates their share of the
+                # index (about 45% for someone in two of twenty teams): enough candidates for
+                # that share keep the index scan, which is far cheaper than the exact ranking.
+                needed = math.ceil(limit * ef_search / len(rows) * EF_SEARCH_MARGIN)
+                if ef_search < needed <= EF_SEARCH_MAX:
+                    cursor.execute(f"SET LOCAL hnsw.ef_search = {int(needed)}")
+                    cursor.execute(approximate, [literal, *params, literal, limit])
+                    rows = cursor.fetchall()
             if len(rows) < limit:
                 # The person may see few chunks, so the graph search ran out of allowed
                 # candidates; their chunks are few enough to rank exactly.
