@@ -8,6 +8,8 @@ import os
 import sys
 
 TWO_WORD_COMMANDS = {("ai", "doctor"): "ai_doctor", ("privacy", "prepare"): "privacy_prepare"}
+# Commands spelled with a hyphen on the command line.
+HYPHENATED_COMMANDS = {"import-docs": "import_docs"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,6 +19,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if tuple(args[:2]) in TWO_WORD_COMMANDS:
         args = [TWO_WORD_COMMANDS[tuple(args[:2])], *args[2:]]
+    elif args and args[0] in HYPHENATED_COMMANDS:
+        args = [HYPHENATED_COMMANDS[args[0]], *args[1:]]
     execute_from_command_line(["wendbaar", *args])
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wendbaar.ai",
     "wendbaar.ai.search",
     "wendbaar.copilot",
+    "wendbaar.knowledge",
     "wendbaar.web",
     "wendbaar.evals",
 ]
@@ -290,6 +291,10 @@ SECURE_CSP = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Knowledge: the largest file read as a document, and how much of its text is kept searchable.
+KNOWLEDGE_MAX_FILE_BYTES = env.int("KNOWLEDGE_MAX_FILE_BYTES", default=50 * 1024 * 1024)
+KNOWLEDGE_MAX_TEXT_CHARS = env.int("KNOWLEDGE_MAX_TEXT_CHARS", default=2_000_000)
 
 # API tokens: their prefix makes leaked tokens easy to recognise by secret scanners.
 API_TOKEN_PREFIX = "wb"  # noqa: S105

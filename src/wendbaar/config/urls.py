@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("wendbaar.web.urls")),
     path("accounts/", include("wendbaar.accounts.urls")),
     path("drafts/", include("wendbaar.copilot.urls")),
+    path("knowledge/", include("wendbaar.knowledge.urls")),
     path("audit/", include("wendbaar.audit.urls")),
     path("privacy/", include("wendbaar.privacy.urls")),
     path("admin/", admin.site.urls),

@@ -20,7 +20,10 @@ TASKS = {
     task.name: task
     for task in [
         EvalTask(
-            "retrieval", "Knowledge", "search and answers with citations (corpus + queries -> run)"
+            "retrieval",
+            "Knowledge",
+            "search and answers with citations (corpus + queries -> run)",
+            adapter="wendbaar.evals.retrieval",
         ),
         EvalTask("minutes", "Meetings", "minutes, decisions and action items from transcripts"),
         EvalTask("triage", "Customer questions", "priority, queue and type of tickets"),
