@@ -494,14 +494,6 @@ def test_api_answers_only_from_visible_documents(world, token_for):
             assert found and found <= world.visible_markers(name), (name, channel)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "knowledge:read is registered as 'Search documents and ask questions' (knowledge/apps.py), "
-        "but POST /api/knowledge/ask falls under the router's write scope (TokenAuth picks the "
-        "write scope for every non-GET method), so a read-only token gets 403"
-    ),
-)
 def test_a_read_token_may_ask_questions_as_its_scope_promises(world, token_for):
     client, headers = api_clients(world, "olaf", token_for)["read-token"]
     response = client.post(

@@ -207,7 +207,8 @@ def search(request, filters: Query[SearchFilter]):
     ]
 
 
-@router.post("/ask", response=AnswerOut)
+# Asking reads: a token with the read scope may ask (the answer draft is the asker's own).
+@router.post("/ask", response=AnswerOut, auth=api_auth("knowledge:read", "knowledge:read"))
 def ask(request, payload: AskIn):
     """Answer a question from the caller's documents, with numbered citations (a draft)."""
     outcome = services.question_ask(actor=request.user, question=payload.question)

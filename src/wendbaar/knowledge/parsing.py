@@ -4,7 +4,6 @@ Every failure is a `ParseError` with a message a person understands (encrypted, 
 scanned without a text layer, too big, unsupported type); nothing half-read is returned.
 """
 
-import html
 import io
 import logging
 import re
@@ -14,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -73,8 +73,8 @@ def parse(filename: str, data: bytes) -> ParsedFile:
         )
     if len(data) > max_bytes():
         raise ParseError(
-            _("%(name)s: the file is larger than %(limit)s MB.")
-            % {"name": filename, "limit": max_bytes() // (1024 * 1024)},
+            _("%(name)s: the file is larger than %(limit)s.")
+            % {"name": filename, "limit": filesizeformat(max_bytes())},
             "too_large",
         )
     if not data.strip():
@@ -141,7 +141,7 @@ def _read_markdown(filename: str, data: bytes) -> ParsedFile:
     text = re.sub(r"```.*?\n", "", text)
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]{0,3}#{1,6}[ \t]*", "", text, flags=re.MULTILINE)
     text = re.sub(r"^\s*[-*+]\s+", "- ", text, flags=re.MULTILINE)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"^\s*\|?[-:| ]{3,}\|?\s*$", "", text, flags=re.MULTILINE)
@@ -218,7 +218,7 @@ def _read_html(filename: str, data: bytes) -> ParsedFile:
         raise ParseError(
             _("%(name)s: the HTML could not be read.") % {"name": filename}, "corrupt"
         ) from exc
-    text = html.unescape("".join(parser.parts))
+    text = "".join(parser.parts)  # the parser already turned entities into characters
     return ParsedFile(text=text, media_type="", title=" ".join(parser.title.split()))
 
 

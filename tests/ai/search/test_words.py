@@ -160,3 +160,15 @@ def test_query_parsing_quotes_every_term():
     assert (
         search_query.tsquery_text(parsed.terms) == "'near' | 'facturen' | 'factu':* | 'col' | 'val'"
     )
+
+
+def test_in_a_small_index_a_word_in_every_passage_is_still_searched(alice, team_a, make_draft):
+    # One passage: its word is "in more than half of all passages", yet it is what was asked.
+    make_draft(
+        title="Ziekte",
+        text="Bij ziekte meld je je voor negen uur af.",
+        owner=alice,
+        team=team_a,
+        visibility=Visibility.TEAM,
+    )
+    assert titles(word_hits(alice, "Wat doe ik bij ziekte?")) == ["Ziekte"]

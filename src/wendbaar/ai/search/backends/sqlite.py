@@ -12,6 +12,8 @@ TITLE_WEIGHT = 2.0
 TEXT_WEIGHT = 1.0
 # Below this many candidate passages, the permission check probes each candidate (see word_ranking).
 PER_ROW_BELOW = 10_000
+# Words in more than half of the passages are left out of the match only in an index this large.
+PRUNE_FROM_PASSAGES = 100
 
 
 class SqliteBackend(SearchBackend):
@@ -63,9 +65,16 @@ class SqliteBackend(SearchBackend):
             passages = cursor.fetchone()[0]
             cursor.execute(" UNION ALL ".join(selects), params)
             counts = [row[0] for row in cursor.fetchall()]
-        kept = [(part, n) for part, n in zip(parts, counts, strict=True) if n * 2 <= passages]
-        if not kept:
-            kept = list(zip(parts, counts, strict=True))
+        every = list(zip(parts, counts, strict=True))
+        # In a small index "more than half" says nothing about a word being common.
+        kept = (
+            [(part, n) for part, n in every if n * 2 <= passages]
+            if passages >= PRUNE_FROM_PASSAGES
+            else every
+        )
+        if not any(n for _part, n in kept):
+            # Only the common words match at all: search for them rather than for nothing.
+            kept = every
         return search_query.fts5_match([part for part, _n in kept]), sum(n for _p, n in kept)
 
     def word_ranking(self, *, keys, parsed, filters, limit):
