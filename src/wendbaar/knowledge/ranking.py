@@ -59,15 +59,22 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer("english" if language == "en" else "dutch")
 
 
+@lru_cache(maxsize=200_000)
+def _stem(word: str, language: str) -> str:
+    """The stem of one raw word, or "" for a word that says nothing (cached: words repeat)."""
+    folded = fold(word)
+    if (
+        folded in stopwords.ALL
+        or folded in _QUESTION_WORDS
+        or (len(folded) < 2 and not folded.isdigit())
+    ):
+        return ""
+    return _stemmer(language).stemWord(folded)
+
+
 def stems(text: str, language: str = "nl") -> list[str]:
     """Content-word stems of a text, folded (no case, no diacritics)."""
-    stemmer = _stemmer(language)
-    words = [fold(w) for w in _WORD.findall(text)]
-    return [
-        stemmer.stemWord(w)
-        for w in words
-        if w not in stopwords.ALL and w not in _QUESTION_WORDS and (len(w) > 1 or w.isdigit())
-    ]
+    return [s for s in (_stem(w, language) for w in _WORD.findall(text)) if s]
 
 
 @dataclass
