@@ -366,7 +366,7 @@ def test_browse_and_search_pages_show_only_visible_documents(world):
         assert browse.status_code == 200
         html = browse.content.decode()
         assert markers_in(html) == visible, name
-        assert f"You can see {len(visible)} documents." in html, name
+        assert f"Je kunt {len(visible)} documenten zien." in html, name  # Dutch UI
         search = client.get(reverse("knowledge:home"), {"q": WORD})
         found = markers_in(search.content.decode())
         assert found <= visible and len(found) == min(10, len(visible)), name

@@ -4,6 +4,7 @@ The index (`ai.search`) returns the passages a person may see that match by word
 fused by rank. For questions asked of a knowledge base a finer order pays off, and it is computed
 only over those candidates, so permissions stay exactly as the index applied them:
 
+- phrases: consecutive content words of the question that stay together in the passage;
 - words: BM25 over the candidates with Dutch or English Snowball stems (aanvragen/aanvraag/
   aangevraagd meet), the question's function words removed;
 - meaning: the cosine between the question and each passage's stored embedding;
@@ -12,6 +13,7 @@ only over those candidates, so permissions stay exactly as the index applied the
 A document's score is that of its best passage.
 """
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -28,6 +30,9 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 # Weight of the cosine next to the word score (scaled to the best candidate's, so 0..1).
 MEANING_WEIGHT = 3.0
+# Weight of phrase matches: the share of the question's consecutive content-word pairs
+# ("beschadigd paspoort") that occur as a pair in the passage too.
+PHRASE_WEIGHT = 1.0
 # At most this much is added (or taken) for a passage reviewers judged.
 FEEDBACK_WEIGHT = 0.15
 
@@ -102,8 +107,11 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
     if not candidates:
         return []
     language = language_of(question)
-    query = set(stems(question, language))
-    docs = [Counter(stems(c.text, language)) for c in candidates]
+    question_stems = stems(question, language)
+    query = set(question_stems)
+    pairs = set(itertools.pairwise(question_stems))
+    passage_stems = [stems(c.text, language) for c in candidates]
+    docs = [Counter(s) for s in passage_stems]
     lengths = [sum(d.values()) for d in docs]
     average = (sum(lengths) / len(lengths)) or 1.0
     n = len(candidates)
@@ -127,13 +135,20 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
         coverage = (
             len(query & set(docs[i])) / len(query) if query else 0.0
         )  # share of the question's words the passage has
+        phrases = (
+            len(pairs & set(itertools.pairwise(passage_stems[i]))) / len(pairs) if pairs else 0.0
+        )
         candidate.parts = {
             "words": round(float(scaled_words[i]), 4),
+            "phrases": round(phrases, 4),
             "meaning": round(cosine, 4),
             "coverage": round(coverage, 4),
             "feedback": candidate.feedback,
         }
         candidate.score = (
-            float(scaled_words[i]) + MEANING_WEIGHT * cosine + FEEDBACK_WEIGHT * candidate.feedback
+            float(scaled_words[i])
+            + PHRASE_WEIGHT * phrases
+            + MEANING_WEIGHT * cosine
+            + FEEDBACK_WEIGHT * candidate.feedback
         )
     return sorted(candidates, key=lambda c: -c.score)
