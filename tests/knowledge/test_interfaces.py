@@ -190,3 +190,24 @@ def test_cli_spelling_with_a_hyphen_maps_to_the_command():
     from wendbaar import cli
 
     assert cli.HYPHENATED_COMMANDS["import-docs"] == "import_docs"
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(
+    alice, team_a, token_for, client_for, settings, knowledge_storage
+):
+    settings.KNOWLEDGE_MAX_FILE_BYTES = 1024
+    big = "woord " * 1000
+    response = Client().post(
+        "/api/knowledge/documents",
+        {"file": _upload("groot.txt", big), "team_id": team_a.pk},
+        HTTP_AUTHORIZATION=token_for(alice, ["knowledge:write"]),
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert "groot.txt" in response.json()["error"]["message"]
+    page = client_for(alice).post(
+        reverse("knowledge:upload"),
+        {"files": [_upload("groot.txt", big)], "team": team_a.pk, "visibility": "team"},
+    )
+    assert "groot.txt: het bestand is groter dan 1,0" in page.content.decode()
+    assert not Document.objects.exists()

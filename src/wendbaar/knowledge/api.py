@@ -13,7 +13,7 @@ from wendbaar.accounts.auth import api_auth
 from wendbaar.accounts.choices import Visibility
 from wendbaar.accounts.models import Team
 from wendbaar.common.errors import BusinessRuleError
-from wendbaar.knowledge import selectors, services
+from wendbaar.knowledge import parsing, selectors, services
 
 router = Router(tags=["knowledge"], auth=api_auth("knowledge:read", "knowledge:write"))
 
@@ -139,6 +139,7 @@ def document_upload(
     document_id: Form[int | None] = None,
 ):
     """Upload a file as a new document, or as a new version of `document_id`."""
+    parsing.check_size(file.name or "document", file.size)
     team = get_object_or_404(Team, pk=team_id) if team_id is not None else None
     document = selectors.document_get(user=request.user, pk=document_id) if document_id else None
     result = services.document_import(

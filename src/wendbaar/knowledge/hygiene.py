@@ -17,8 +17,9 @@ from wendbaar.knowledge.models import Document
 
 # Passages this close in meaning say the same thing (or answer the same question).
 SIMILAR = 0.9
-# Comparing more passages than this at once costs too much memory for a page view.
-MAX_PASSAGES = 8000
+# Passages compared for one page view (the first ones by id beyond that), and rows per block.
+MAX_PASSAGES = 20_000
+BLOCK = 512
 MAX_PAIRS = 50
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s?%)?")
 PERSONAL_TYPES = ("PERSON", "BSN", "IBAN", "PHONE", "EMAIL", "ADDRESS")
@@ -61,14 +62,19 @@ def similar_passages(*, user) -> list[SimilarPair]:
         return []
     by_id = {c.pk: c for c in chunks}
     owners = np.array([int(by_id[int(i)].object_id) for i in ids])
-    similarity = matrix @ matrix.T
-    np.fill_diagonal(similarity, 0)
-    similarity[owners[:, None] == owners[None, :]] = 0  # within one document is not a duplicate
-    rows, cols = np.nonzero(np.triu(similarity >= SIMILAR))
-    order = np.argsort(-similarity[rows, cols])[:MAX_PAIRS]
+    found: list[tuple[float, int, int]] = []
+    # Row blocks keep memory flat: BLOCK x N similarities at a time, never N x N.
+    for start in range(0, len(ids), BLOCK):
+        block = matrix[start : start + BLOCK] @ matrix.T
+        rows = np.arange(start, start + len(block))
+        block[owners[rows][:, None] == owners[None, :]] = 0  # one document is not a duplicate
+        block[np.arange(len(block))[:, None] >= (np.arange(len(ids))[None, :] - start)] = 0
+        for r, c in zip(*np.nonzero(block >= SIMILAR), strict=True):
+            found.append((float(block[r, c]), int(start + r), int(c)))
+    found.sort(key=lambda item: -item[0])
     pairs = []
-    for index in order:
-        a, b = by_id[int(ids[rows[index]])], by_id[int(ids[cols[index]])]
+    for similarity, row, col in found[:MAX_PAIRS]:
+        a, b = by_id[int(ids[row])], by_id[int(ids[col])]
         numbers_a, numbers_b = _numbers(a.text), _numbers(b.text)
         pairs.append(
             SimilarPair(
@@ -76,7 +82,7 @@ def similar_passages(*, user) -> list[SimilarPair]:
                 second=b,
                 first_document=documents[int(a.object_id)],
                 second_document=documents[int(b.object_id)],
-                similarity=round(float(similarity[rows[index], cols[index]]), 3),
+                similarity=round(similarity, 3),
                 conflict=bool(numbers_a or numbers_b) and numbers_a != numbers_b,
                 first_numbers=numbers_a,
                 second_numbers=numbers_b,

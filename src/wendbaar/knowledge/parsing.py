@@ -62,6 +62,23 @@ def is_supported(filename: str) -> bool:
     return PurePath(filename).suffix.lower() in EXTENSIONS
 
 
+def _too_large(filename: str) -> ParseError:
+    return ParseError(
+        _("%(name)s: the file is larger than %(limit)s.")
+        % {"name": filename, "limit": filesizeformat(max_bytes())},
+        "too_large",
+    )
+
+
+def check_size(filename: str, size: int | None) -> None:
+    """Refuse a file over the limit before it is read into memory (BusinessRuleError)."""
+    from wendbaar.common.errors import BusinessRuleError
+
+    if size is not None and size > max_bytes():
+        error = _too_large(filename)
+        raise BusinessRuleError(error.message, code=error.code, status_code=413)
+
+
 def parse(filename: str, data: bytes) -> ParsedFile:
     """The text of a file, by its extension; raises ParseError with a clear message."""
     suffix = PurePath(filename).suffix.lower()
@@ -72,11 +89,7 @@ def parse(filename: str, data: bytes) -> ParsedFile:
             "unsupported_type",
         )
     if len(data) > max_bytes():
-        raise ParseError(
-            _("%(name)s: the file is larger than %(limit)s.")
-            % {"name": filename, "limit": filesizeformat(max_bytes())},
-            "too_large",
-        )
+        raise _too_large(filename)
     if not data.strip():
         raise ParseError(_("%(name)s: the file is empty.") % {"name": filename}, "empty")
     reader = {

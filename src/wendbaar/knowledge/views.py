@@ -13,7 +13,7 @@ from wendbaar.accounts.models import Team
 from wendbaar.accounts.selectors import is_admin
 from wendbaar.ai.search.models import Chunk
 from wendbaar.common.errors import BusinessRuleError
-from wendbaar.knowledge import forms, selectors, services
+from wendbaar.knowledge import forms, parsing, selectors, services
 from wendbaar.knowledge import hygiene as hygiene_checks
 from wendbaar.knowledge.models import Document
 
@@ -71,6 +71,7 @@ def upload(request):
         data = form.cleaned_data
         for upload in data["files"]:
             try:
+                parsing.check_size(upload.name, upload.size)
                 result = services.document_import(
                     actor=request.user,
                     filename=upload.name,
@@ -196,6 +197,7 @@ def document_new_version(request, pk: int):
         return redirect("knowledge:document_detail", pk=pk)
     upload = form.cleaned_data["file"]
     try:
+        parsing.check_size(upload.name, upload.size)
         result = services.document_import(
             actor=request.user, filename=upload.name, data=upload.read(), document=document
         )
