@@ -222,9 +222,23 @@ def email_for(name: str) -> str:
     return f"{parts[0]}.{''.join(parts[1:])}@{DOMAIN}"
 
 
-@transaction.atomic
 def demo_load(*, password: str) -> dict:
-    """Create or refresh the demo organisation; every demo person gets `password`."""
+    """Create or refresh the demo organisation; every demo person gets `password`.
+
+    People and teams are written in one transaction; the knowledge base follows outside it, because
+    indexing runs the embedding model and should not hold the database's write lock meanwhile.
+    """
+    from wendbaar.knowledge.demo import load_demo_knowledge
+
+    result = _organisation_load(password=password)
+    result["documents"] = load_demo_knowledge(
+        people=result["people"], teams=result["teams"], email_for=email_for
+    )
+    return result
+
+
+@transaction.atomic
+def _organisation_load(*, password: str) -> dict:
     builtin_roles_ensure()
     organisation = Organisation.objects.order_by("pk").first() or Organisation()
     organisation.name = "Warmtewerk Installatietechniek B.V."
