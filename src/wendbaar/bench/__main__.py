@@ -8,7 +8,11 @@ import importlib
 import json
 import sys
 
-BENCHMARKS: list[str] = ["wendbaar.ai.search.bench", "wendbaar.privacy.bench"]
+BENCHMARKS: list[str] = [
+    "wendbaar.ai.search.bench",
+    "wendbaar.privacy.bench",
+    "wendbaar.knowledge.bench",
+]
 
 
 def main() -> int:
