@@ -46,6 +46,16 @@ def test_status_explains_what_is_missing(settings, tmp_path):
         assert "model directory" in audio.status()[1]
 
 
+def test_a_model_directory_needs_its_weights_and_its_tokenizer(tmp_path):
+    # Without tokenizer.json faster-whisper would fetch one from the Hugging Face Hub.
+    assert audio._missing_model_files(tmp_path / "nowhere") == ["it does not exist"]
+    assert audio._missing_model_files(tmp_path) == ["no model.bin", "no tokenizer.json"]
+    (tmp_path / "model.bin").write_bytes(b"")
+    assert audio._missing_model_files(tmp_path) == ["no tokenizer.json"]
+    (tmp_path / "tokenizer.json").write_text("{}")
+    assert audio._missing_model_files(tmp_path) == []
+
+
 def test_a_model_directory_is_never_downloaded_into(settings, tmp_path, alice, recording):
     settings.AI_AUDIO_MODEL_DIR = str(tmp_path / "model")
     with pytest.raises(BusinessRuleError):

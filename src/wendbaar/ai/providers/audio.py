@@ -4,17 +4,24 @@ Nothing is ever downloaded: without the package or without a model directory, tr
 is not configured and how to configure it.
 """
 
+import logging
 import threading
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from wendbaar.ai.types import Segment
 from wendbaar.common.errors import BusinessRuleError
 
+logger = logging.getLogger(__name__)
+
 _models: dict[str, object] = {}
 _lock = threading.Lock()
+
+# Whisper hears 16 kHz mono.
+SAMPLING_RATE = 16000
 
 
 def status() -> tuple[bool, str]:
@@ -26,8 +33,12 @@ def status() -> tuple[bool, str]:
     model_dir = settings.AI_AUDIO_MODEL_DIR
     if not model_dir:
         return False, "AI_AUDIO_MODEL_DIR is not set"
-    if not _is_model_dir(Path(model_dir)):
-        return False, f"AI_AUDIO_MODEL_DIR ({model_dir}) is not a faster-whisper model directory"
+    missing = _missing_model_files(Path(model_dir))
+    if missing:
+        return False, (
+            f"AI_AUDIO_MODEL_DIR ({model_dir}) is not a faster-whisper model directory "
+            f"({'; '.join(missing)})"
+        )
     return True, f"faster-whisper with model {model_dir}"
 
 
@@ -35,9 +46,14 @@ def model_name() -> str:
     return Path(settings.AI_AUDIO_MODEL_DIR).name if settings.AI_AUDIO_MODEL_DIR else ""
 
 
-def _is_model_dir(path: Path) -> bool:
-    # A CTranslate2 conversion of Whisper: the weights plus the model's configuration.
-    return path.is_dir() and (path / "model.bin").is_file()
+def _missing_model_files(path: Path) -> list[str]:
+    """What a CTranslate2 conversion of Whisper lacks here: the weights and the tokenizer.
+
+    Without tokenizer.json faster-whisper fetches one from the Hugging Face Hub, so it is required.
+    """
+    if not path.is_dir():
+        return ["it does not exist"]
+    return [f"no {name}" for name in ("model.bin", "tokenizer.json") if not (path / name).is_file()]
 
 
 def not_configured_error() -> BusinessRuleError:
@@ -58,14 +74,45 @@ def _model():
     model_dir = str(Path(settings.AI_AUDIO_MODEL_DIR).resolve())
     with _lock:
         if model_dir not in _models:
-            _models[model_dir] = WhisperModel(
-                model_dir,
-                device="cpu",
-                compute_type="int8",
-                cpu_threads=settings.AI_EMBEDDED_THREADS,
-                local_files_only=True,
-            )
+            try:
+                _models[model_dir] = WhisperModel(
+                    model_dir,
+                    device="cpu",
+                    compute_type="int8",
+                    cpu_threads=settings.AI_EMBEDDED_THREADS,
+                    local_files_only=True,
+                )
+            except (OSError, RuntimeError, ValueError) as exc:
+                # A damaged or incomplete conversion: an administrator's matter, not the file's.
+                logger.exception("The faster-whisper model in %s could not be loaded", model_dir)
+                raise not_configured_error() from exc
         return _models[model_dir]
+
+
+def _decode(path: Path) -> np.ndarray:
+    """The recording as 16 kHz mono float32 samples, as faster-whisper's own decode_audio makes.
+
+    faster-whisper 1.2.1 opens files with av.open(metadata_errors=...), an argument PyAV 19 removed
+    (a TypeError for every file), so the file is decoded here with PyAV, which faster-whisper needs.
+    """
+    import av
+
+    resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLING_RATE)
+    chunks = []
+    with av.open(str(path), mode="r") as container:
+        frames = container.decode(audio=0)
+        while True:
+            try:
+                frame = next(frames)
+            except StopIteration:
+                break
+            except av.error.InvalidDataError:
+                continue  # A damaged frame is skipped, as faster-whisper does.
+            chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(frame)]
+        chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
+    if not chunks:
+        raise ValueError("no audio in the file")
+    return np.concatenate(chunks).astype(np.float32) / 32768.0
 
 
 def transcribe(path: str | Path, *, language: str = "") -> list[Segment]:
@@ -78,16 +125,26 @@ def transcribe(path: str | Path, *, language: str = "") -> list[Segment]:
         raise BusinessRuleError(
             _("The audio file could not be found."), code="audio_missing", status_code=400
         )
+    model = _model()
+    # A language Whisper does not know is detected instead (faster-whisper would raise ValueError).
+    code = language[:2].lower()
     try:
-        segments, _info = _model().transcribe(
-            str(path), language=language[:2] or None, vad_filter=True
+        segments, info = model.transcribe(
+            _decode(path),
+            language=code if code in model.supported_languages else None,
+            vad_filter=True,
         )
         return [
-            Segment(start=round(s.start, 2), end=round(s.end, 2), text=s.text.strip())
+            # Whisper's timestamps can run past the end of the recording; they are cut to it.
+            Segment(
+                start=round(min(s.start, info.duration), 2),
+                end=round(min(s.end, info.duration), 2),
+                text=s.text.strip(),
+            )
             for s in segments
-            if s.text.strip()
+            if s.text.strip() and s.start < info.duration
         ]
-    except (OSError, RuntimeError, ValueError) as exc:
+    except (OSError, RuntimeError, ValueError, IndexError) as exc:
         raise BusinessRuleError(
             _("The audio file could not be read. Is it a sound recording (such as MP3 or WAV)?"),
             code="audio_unreadable",
