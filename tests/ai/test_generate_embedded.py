@@ -110,6 +110,25 @@ def test_answer_and_claims_come_from_the_source_that_answers_the_question(alice,
     )
 
 
+def test_an_answer_quotes_what_answers_not_a_heading_or_question_that_repeats_it(alice):
+    faq = (
+        "Storingen\n\n"
+        "Hoe snel komt er een monteur bij een storing?\n\n"
+        "Bij een storing zonder verwarming komt er binnen 24 uur een monteur langs. "
+        "Voor andere storingen plannen we binnen drie werkdagen een bezoek."
+    )
+    result = ai.generate(
+        capability="test",
+        actor=alice,
+        task="Hoe snel komt er een monteur bij een storing?",
+        sources=[Source(id="faq", text=faq)],
+        schema=ANSWER_SCHEMA,
+        language="nl",
+    )
+    assert "binnen 24 uur" in result.data["answer"]
+    assert "?" not in result.data["answer"] and not result.data["answer"].startswith("Storingen")
+
+
 def test_every_string_it_outputs_is_taken_from_the_sources(alice):
     result = minutes(alice)
     corpus = _normalise(" ".join(MEETING))

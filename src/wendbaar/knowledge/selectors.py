@@ -122,7 +122,9 @@ def passages_rank(
         documents = documents.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())
         )
-    by_id = {d.pk: d for d in documents.select_related("team", "current_version")}
+    # The versions' full texts are not needed to rank passages, and may be megabytes each.
+    documents = documents.select_related("team", "current_version").defer("current_version__text")
+    by_id = {d.pk: d for d in documents}
     hits = [h for h in hits if int(h.chunk.object_id) in by_id]
     if not hits:
         return []

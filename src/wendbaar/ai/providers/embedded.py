@@ -37,6 +37,8 @@ _QUESTION_WORDS = {
     "mag", "moet", "is", "zijn", "heeft", "who", "what", "when", "where", "why", "how", "which",
     "can", "could", "does", "do", "did", "are", "should", "will", "would",
 }  # fmt: skip
+# In an answer, a source sentence that is itself a question or a heading counts this much.
+QUESTION_SENTENCE_WEIGHT = 0.4
 # A sentence within this share of the best score still belongs in an answer or list.
 RELATIVE_CUTOFF = 0.8
 _GENERIC_FIELDS = {
@@ -153,6 +155,15 @@ class _Filler:
             dtype=np.float32,
         )
         self.is_question = _is_question(self.task)
+        if self.is_question:
+            # A question or a heading repeats what was asked; it does not answer it.
+            information *= np.array(
+                [
+                    QUESTION_SENTENCE_WEIGHT if _asks_or_heads(c.text) else 1.0
+                    for c in self.candidates
+                ],
+                dtype=np.float32,
+            )
         if self.task:
             query, _ = embed([self.task])
             self.relevance = self.vectors @ query[0]
@@ -475,6 +486,12 @@ def _fit(text: str, schema: dict, *, limit: int | None = None) -> str:
     cut = text[:limit]
     space = cut.rfind(" ")
     return cut[:space] if space > limit // 2 else cut
+
+
+def _asks_or_heads(sentence: str) -> bool:
+    """A question ("Hoe snel komt de monteur?") or a heading (a few words, no full stop)."""
+    text = _SPEAKER.sub("", sentence).strip()
+    return text.endswith("?") or (len(_words(text)) <= 4 and not text.endswith((".", "!", ";")))
 
 
 def _is_question(task: str) -> bool:
