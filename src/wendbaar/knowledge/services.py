@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from wendbaar.accounts.choices import Visibility
 from wendbaar.accounts.selectors import is_admin, user_team_ids
+from wendbaar.ai.embeddings import embed_texts
 from wendbaar.ai.search.services import schedule_index, schedule_unindex
+from wendbaar.ai.text.sentences import split_sentences
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot.choices import ReviewDecision
@@ -440,9 +442,21 @@ def _answer_groups(ranked: list) -> list[list]:
     return ordered
 
 
-def _answers_question(best) -> bool:
+def _answers_question(question: str, best) -> bool:
+    """Whether the best passage answers the question at all (see ANSWERABLE_MIN).
+
+    Meaning is the passage's similarity to the question, or its best sentence's when that is
+    higher: a passage of which one sentence answers reads as less similar as a whole.
+    """
     parts = best.parts
-    return parts["meaning"] + ANSWERABLE_COVERAGE_WEIGHT * parts["coverage"] >= ANSWERABLE_MIN
+    words = ANSWERABLE_COVERAGE_WEIGHT * parts["coverage"]
+    if parts["meaning"] + words >= ANSWERABLE_MIN:
+        return True
+    sentences = [s.text for s in split_sentences(best.text) if len(s.text.split()) >= 3]
+    if len(sentences) < 2:
+        return False
+    vectors = embed_texts([question, *sentences])
+    return float((vectors[1:] @ vectors[0]).max()) + words >= ANSWERABLE_MIN
 
 
 def _citation(number: int, passage) -> dict:
@@ -491,7 +505,7 @@ def question_ask(
         )
     )
     passages = [p for group in groups for p in group]
-    found = bool(passages) and _answers_question(passages[0])
+    found = bool(passages) and _answers_question(question, passages[0])
     sentences, citations, draft, results = [], [], None, []
     if found:
         numbers: dict[int, int] = {}  # chunk id -> citation number
