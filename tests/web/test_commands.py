@@ -8,11 +8,11 @@ from django.core.management.base import CommandError
 
 def test_eval_of_a_capability_not_built_yet_says_so_with_exit_status_2():
     result = subprocess.run(
-        [sys.executable, "-m", "wendbaar", "eval", "minutes", "--transcripts", "t", "--out", "p.jsonl"],
+        [sys.executable, "-m", "wendbaar", "eval", "triage", "--test", "t.csv", "--out", "p.jsonl"],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 2
-    assert "not available yet" in result.stderr and "Meetings" in result.stderr
+    assert "not available yet" in result.stderr and "Customer questions" in result.stderr
 
 
 def test_unknown_eval_task_is_refused_with_exit_status_2():

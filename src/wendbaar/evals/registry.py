@@ -25,7 +25,12 @@ TASKS = {
             "search and answers with citations (corpus + queries -> run)",
             adapter="wendbaar.evals.retrieval",
         ),
-        EvalTask("minutes", "Meetings", "minutes, decisions and action items from transcripts"),
+        EvalTask(
+            "minutes",
+            "Meetings",
+            "minutes, decisions and action items from transcripts",
+            adapter="wendbaar.evals.minutes",
+        ),
         EvalTask("triage", "Customer questions", "priority, queue and type of tickets"),
         EvalTask("leads", "Sales", "calibrated lead scores with signals"),
         EvalTask("bottlenecks", "Insights", "waiting times between activities of an event log"),

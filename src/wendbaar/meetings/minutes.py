@@ -1,0 +1,1445 @@
+"""Minutes from a transcript on the embedded engine: summary, topics, decisions, actions, open questions.
+
+Extractive and structured, never invented. The transcript is cleaned of transcription markup and
+fillers, split into sentences, and the sentences that carry content are told apart from chatter
+(greetings, backchannels, "can you hear me"). Topics come from TextTiling over sentence embeddings:
+a boundary where the sentences before and after a gap stop resembling each other. Decisions and
+action items come from Dutch and English cue patterns (a commitment in the first person, a request
+to a named person, a recap "Bas brengt de bus donderdag weg", "we besluiten", "let's go with"); the
+owner is the speaker, the person addressed or the person named, the due date is parsed relative to
+the meeting date. An action that is withdrawn later in the meeting ("laat maar", "dan hoef jij niet",
+"let's skip that") is dropped. The minutes text is built from templates around the extracted spans,
+in the meeting's language.
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from wendbaar.ai.text import stopwords
+from wendbaar.ai.text.dates import MONTHS, parse_dates
+from wendbaar.ai.text.keywords import extract_keywords
+from wendbaar.ai.text.sentences import split_sentences
+
+# --------------------------------------------------------------------------------------------- types
+
+
+@dataclass
+class Point:
+    text: str
+    turns: list[int]
+
+
+@dataclass
+class Topic:
+    title: str
+    points: list[Point]
+    turns: list[int]
+
+
+@dataclass
+class Decision:
+    text: str
+    turns: list[int]
+    confidence: float
+
+
+@dataclass
+class ActionItem:
+    task: str
+    owner: str | None
+    owner_flagged: bool
+    due: date | None
+    due_text: str
+    due_flagged: bool
+    confidence: float
+    turns: list[int]
+    flagged: bool = False
+
+
+@dataclass
+class OpenQuestion:
+    text: str
+    turns: list[int]
+
+
+@dataclass
+class Minutes:
+    summary: str
+    topics: list[Topic]
+    decisions: list[Decision]
+    action_items: list[ActionItem]
+    open_questions: list[OpenQuestion]
+    minutes_text: str
+    language: str
+
+
+@dataclass
+class _Turn:
+    index: int
+    speaker: str
+    text: str
+    start: float | None
+
+
+@dataclass
+class _Sentence:
+    index: int
+    turn: int
+    speaker: str
+    text: str
+    words: list[str]
+    content: list[str]
+    chatter: bool
+    question: bool
+
+
+@dataclass
+class _Action:
+    sentence: _Sentence
+    task: str
+    owner: str | None
+    owner_confidence: float
+    due: date | None
+    due_text: str
+    due_confidence: float
+    confidence: float
+    turns: list[int]
+    kind: str
+    withdrawn: bool = False
+    keys: set[str] = field(default_factory=set)
+
+
+# ------------------------------------------------------------------------------------------- cleaning
+
+_MARKUP = re.compile(
+    r"\{[a-z_]+\}|\[(?:noise|laughter|inaudible|crosstalk|music)\]|<[^>]{1,40}>", re.I
+)
+_FILLER = re.compile(
+    r"(?<![\w'-])(?:u+h+m*|u+m+|e+h+m*|h+m+|mm+-?h*m*|mhm|uh-huh|erm|ehh*|euh|ah+|oh+)(?![\w'-])[,.]?",
+    re.I,
+)
+_REPEAT = re.compile(r"\b(\w+(?:\s+\w+)?)(?:\s*,?\s+\1\b)+", re.I)
+_DETOKENISE = [
+    (re.compile(r"\s+([,.!?;:%)])"), r"\1"),
+    (re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.I), r"\1"),
+    (re.compile(r"([(])\s+"), r"\1"),
+    (re.compile(r"\s*-\s*\.(?=\s|$)"), "."),
+    (re.compile(r"(?:\s*[,.]){2,}"), "."),
+    (re.compile(r"^[,.\s-]+"), ""),
+    (re.compile(r"\s{2,}"), " "),
+]
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)?", re.U)
+# Words of speech that carry no content, on top of the general stopword lists.
+_SPOKEN = frozenset(
+    [
+        "yeah",
+        "yep",
+        "yes",
+        "okay",
+        "ok",
+        "uh",
+        "um",
+        "hmm",
+        "mm",
+        "mhm",
+        "gonna",
+        "wanna",
+        "gotta",
+        "kinda",
+        "sorta",
+        "actually",
+        "basically",
+        "mean",
+        "think",
+        "know",
+        "right",
+        "guess",
+        "stuff",
+        "like",
+        "just",
+        "thing",
+        "things",
+        "sort",
+        "kind",
+        "little",
+        "bit",
+        "lot",
+        "pretty",
+        "maybe",
+        "probably",
+        "anyway",
+        "alright",
+        "oh",
+        "ah",
+        "eh",
+        "ehm",
+        "nou",
+        "dus",
+        "gewoon",
+        "even",
+        "eigenlijk",
+        "denk",
+        "weet",
+        "zeg",
+        "zegt",
+        "hoor",
+        "joh",
+        "hè",
+        "toch",
+        "ja",
+        "nee",
+        "oké",
+        "oke",
+        "goed",
+        "prima",
+        "top",
+        "mooi",
+        "precies",
+        "klopt",
+        "inderdaad",
+        "helder",
+        "snap",
+        "natuurlijk",
+        "say",
+        "said",
+        "got",
+        "get",
+        "getting",
+        "want",
+        "wanted",
+        "did",
+        "does",
+        "doing",
+        "done",
+        "going",
+        "went",
+        "good",
+        "great",
+        "fine",
+        "sure",
+        "thank",
+        "thanks",
+        "sorry",
+        "hello",
+        "hi",
+        "bye",
+        "morning",
+        "goedemorgen",
+        "hoi",
+        "hallo",
+        "dank",
+        "bedankt",
+        "welkom",
+    ]
+)
+_CHATTER = re.compile(
+    r"\b(?:hoor(?:t)? (?:je|jij|jullie|u) me|can you (?:hear|see) me|you(?:'re| are) (?:on )?mute|"
+    r"ben(?:t)? (?:je|jij) (?:er|daar)|zijn jullie er|is iedereen er|goedemorgen|goedemiddag|"
+    r"good morning|good afternoon|how are you|hoe gaat het|how was your|welkom allemaal|"
+    r"thanks everyone|thank you all|dank (?:jullie|je) wel|tot (?:ziens|volgende week|straks)|"
+    r"see you|bye|doei|fijn weekend|goeie week|sorry (?:ik ben|i'm) (?:te )?laat|"
+    r"sorry for being late|my (?:mic|microphone|camera|connection)|mijn (?:microfoon|camera|"
+    r"verbinding)|(?:slechte|beste) verbinding|share (?:my|your) screen|scherm del)",
+    re.I,
+)
+
+
+def _clean(text: str) -> str:
+    text = _MARKUP.sub(" ", text or "")
+    text = _FILLER.sub(" ", text)
+    for pattern, replacement in _DETOKENISE:
+        text = pattern.sub(replacement, text)
+    text = _REPEAT.sub(r"\1", text)
+    for pattern, replacement in _DETOKENISE:
+        text = pattern.sub(replacement, text)
+    text = text.strip(" ,;-")
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _content(words: Iterable[str]) -> list[str]:
+    return [
+        w
+        for w in words
+        if len(w) > 2 and w not in stopwords.ALL and w not in _SPOKEN and not w.isdigit()
+    ]
+
+
+def _stem(word: str) -> str:
+    # A crude shared stem for Dutch and English word forms: enough to see two mentions of a thing.
+    for suffix in ("ingen", "ing", "en", "es", "s", "e", "t", "d"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _keys(text: str) -> set[str]:
+    return {_stem(w) for w in _content(_WORD.findall(text.lower()))}
+
+
+# ---------------------------------------------------------------------------------------- language
+
+_NL_MARKERS = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "ik",
+        "je",
+        "jij",
+        "we",
+        "wij",
+        "is",
+        "niet",
+        "dat",
+        "die",
+        "van",
+        "voor",
+        "met",
+        "maar",
+        "ook",
+        "dan",
+        "nog",
+        "wel",
+    ]
+)
+_EN_MARKERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "i",
+        "you",
+        "we",
+        "is",
+        "not",
+        "that",
+        "this",
+        "of",
+        "for",
+        "with",
+        "but",
+        "also",
+        "then",
+        "will",
+        "can",
+    ]
+)
+
+
+def detect_language(text: str) -> str:
+    words = _WORD.findall(text.lower()[:20000])
+    nl = sum(1 for w in words if w in _NL_MARKERS)
+    en = sum(1 for w in words if w in _EN_MARKERS)
+    return "nl" if nl > en else "en"
+
+
+# ------------------------------------------------------------------------------------------- names
+
+
+class _People:
+    """Participant names: full names, first names and surnames, resolved to the full name."""
+
+    def __init__(self, participants: Sequence[str], speakers: Sequence[str]):
+        self.full: list[str] = []
+        for name in [*participants, *speakers]:
+            name = (name or "").strip()
+            if (
+                name
+                and name not in self.full
+                and not any(name.lower() == self._first(f).lower() for f in self.full)
+            ):
+                self.full.append(name)
+        self.index: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for name in self.full:
+            forms = {name.lower(), self._first(name).lower()}
+            parts = name.split()
+            if len(parts) > 1:
+                forms.add(parts[-1].lower())
+            for form in forms:
+                if len(form) < 2:
+                    continue
+                if form in self.index and self.index[form] != name:
+                    ambiguous.add(form)
+                self.index[form] = name
+        for form in ambiguous:
+            self.index.pop(form, None)
+        alternatives = sorted(self.index, key=len, reverse=True)
+        self.pattern = (
+            re.compile(
+                r"(?<![\w\[])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w\]])",
+                re.I,
+            )
+            if alternatives
+            else None
+        )
+
+    @staticmethod
+    def _first(name: str) -> str:
+        return name.split()[0] if name.split() else name
+
+    def resolve(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        name = name.strip()
+        return self.index.get(name.lower()) or (name if name in self.full else None)
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        if self.pattern is None:
+            return []
+        found = []
+        for m in self.pattern.finditer(text):
+            # Names are written with a capital; "bas" in lower case is a word, not a person.
+            if m.group(1)[:1].isupper():
+                found.append((m.start(), m.end(), self.index[m.group(1).lower()]))
+        return found
+
+    def vocative(self, text: str) -> str | None:
+        """The person addressed: a name at the start ("Kevin, bel jij…") or end ("…, Lotte?")."""
+        for start, end, name in self.mentions(text):
+            before, after = text[:start].strip(), text[end:].strip()
+            if (
+                not before
+                or before.endswith((",", ".", ":", "?", "!"))
+                or _LEAD_ONLY.fullmatch(before)
+            ) and after.startswith((",", "?", ".", "!", ":")):
+                return name
+            if before.endswith(",") and (not after or after in ("?", ".", "!")):
+                return name
+            if not after.strip("?.! ") and before.endswith((",", "en", "and")):
+                return name
+        return None
+
+
+_LEAD_ONLY = re.compile(r"(?:(?:ja|nee|oké|ok|okay|goed|prima|nou|en|dan|so|and|right|well|oh|ah|"
+                        r"ehm|eh|hé|hey|yes|no)[,.]?\s*)+", re.I)  # fmt: skip
+
+# ------------------------------------------------------------------------------------------- cues
+
+_VERBS_NL = [
+    "stuur",
+    "verstuur",
+    "bel",
+    "mail",
+    "app",
+    "regel",
+    "maak",
+    "zet",
+    "check",
+    "controleer",
+    "zorg",
+    "neem",
+    "pak",
+    "plan",
+    "doe",
+    "kijk",
+    "schrijf",
+    "vraag",
+    "breng",
+    "bespreek",
+    "update",
+    "leg",
+    "lever",
+    "bereid",
+    "organiseer",
+    "reken",
+    "zoek",
+    "informeer",
+    "rond",
+    "pas",
+    "deel",
+    "geef",
+    "haal",
+    "boek",
+    "test",
+    "bestel",
+    "werk",
+    "loop",
+    "schuif",
+    "verwerk",
+    "teken",
+    "vul",
+    "draai",
+    "start",
+    "richt",
+    "koppel",
+    "verzamel",
+    "agendeer",
+    "benader",
+    "spreek",
+    "overleg",
+    "print",
+    "fix",
+    "bouw",
+    "prik",
+    "nodig",
+    "stem",
+    "zet",
+    "schrijf",
+    "lees",
+    "bekijk",
+    "maak",
+    "vraag",
+    "herinner",
+    "meld",
+    "ruim",
+    "installeer",
+    "vervang",
+    "repareer",
+    "betaal",
+    "factureer",
+    "reserveer",
+    "beantwoord",
+    "verleng",
+    "onderzoek",
+    "uitzoek",
+    "coördineer",
+    "bereken",
+]
+_VERBS_EN = [
+    "send",
+    "call",
+    "email",
+    "mail",
+    "set",
+    "check",
+    "make",
+    "take",
+    "handle",
+    "prepare",
+    "write",
+    "draft",
+    "book",
+    "organise",
+    "organize",
+    "schedule",
+    "plan",
+    "ask",
+    "follow",
+    "look",
+    "update",
+    "share",
+    "create",
+    "fix",
+    "review",
+    "sort",
+    "arrange",
+    "contact",
+    "reach",
+    "put",
+    "get",
+    "talk",
+    "run",
+    "test",
+    "finish",
+    "order",
+    "confirm",
+    "find",
+    "draw",
+    "chase",
+    "pick",
+    "circulate",
+    "invite",
+    "collect",
+    "do",
+]
+_NL_VERB_ALT = "|".join(sorted(set(_VERBS_NL), key=len, reverse=True))
+_EN_VERB_ALT = "|".join(sorted(set(_VERBS_EN), key=len, reverse=True))
+
+_FIRST_PERSON = re.compile(
+    rf"(?:\b(?:ik|wij)\s+(?:ga|gaan|zal|zullen|{_NL_VERB_ALT})\b|"
+    rf"\b(?:{_NL_VERB_ALT}|ga|zal|doe)\s+ik\b|\bneem\s+ik\b|"
+    r"\b(?:i'll|i\s+will|i'm\s+going\s+to|i\s+am\s+going\s+to|i\s+can\s+(?:do|take|send|handle|"
+    r"prepare|write|check|ask|call|set)|let\s+me|i'll\s+take)\b)",
+    re.I,
+)
+_OFFER = re.compile(
+    r"\b(?:zal|kan|moet)\s+ik\b.*\?|\b(?:shall|should|can)\s+i\b.*\?|\bdo\s+you\s+want\s+me\s+to\b",
+    re.I,
+)
+_REQUEST = re.compile(
+    rf"(?:\b(?:kun|kan|wil|zou|ga|moet|{_NL_VERB_ALT})\s+(?:jij|je|u)\b|\bjij\s+(?:{_NL_VERB_ALT})t?\b|"
+    r"\b(?:zou|kun|kan)\s+jij\b|"
+    r"\b(?:can|could|would|will)\s+you\b|\byou'll\b|\bplease\s+\w+|\bcan\s+you\b)",
+    re.I,
+)
+_IMPERATIVE_NL = re.compile(rf"^(?:{_NL_VERB_ALT})\b", re.I)
+_IMPERATIVE_EN = re.compile(rf"^(?:{_EN_VERB_ALT})\b", re.I)
+_NEGATED = re.compile(
+    r"\b(?:niet|geen|niks|nooit|not|never|no|won't|don't|can't|cannot|didn't)\b", re.I
+)
+_PAST_OR_STATE = re.compile(
+    r"\b(?:ik|i)\s+(?:heb|had|was|ben|vind|vond|denk|dacht|weet|wist|wilde|hoop|zag|zat|"
+    r"have|had|was|think|thought|know|knew|wanted|hope|saw|did|guess|mean)\b|"
+    r"\b(?:heb|had)\s+ik\b|\b(?:als|if|wat|what|hoe|how|of)\s+ik\b|\bga\s+ik\s+(?:er\s*)?(?:van\s+)?uit\b|"
+    r"\bik\s+ga\s+ervan\s+uit\b",
+    re.I,
+)
+_THIRD_PERSON_SKIP = frozenset(
+    [
+        "is",
+        "was",
+        "heeft",
+        "had",
+        "zit",
+        "zat",
+        "komt",
+        "kwam",
+        "zegt",
+        "zei",
+        "vindt",
+        "vond",
+        "denkt",
+        "dacht",
+        "weet",
+        "wist",
+        "wil",
+        "wilde",
+        "kan",
+        "kon",
+        "mag",
+        "moet",
+        "staat",
+        "stond",
+        "ligt",
+        "lag",
+        "blijft",
+        "heet",
+        "vroeg",
+        "schuift",
+        "belde",
+        "mailde",
+        "werkt",
+        "gaat",
+        "ging",
+        "woont",
+        "said",
+        "says",
+        "has",
+        "was",
+        "is",
+        "thinks",
+        "knows",
+        "wants",
+    ]
+)
+_ACCEPT = re.compile(
+    r"^\s*(?:ja\b|jazeker|jawel|yes\b|yep\b|yeah\b|sure\b|ok\b|oké|okay\b|prima|goed\b|is goed|"
+    r"doe ik|komt goed|will do|of course|natuurlijk|geen probleem|no problem|top\b|absolutely|"
+    r"certainly|kan ik doen|dat kan|regel ik|pak ik|i'll|i will|can do|fine\b|helder)",
+    re.I,
+)
+_DECISION = re.compile(
+    r"\b(?:we\s+besluiten|besluiten\s+we|(?:is|zijn|hebben)\s+(?:dan\s+)?(?:besloten|afgesproken)|"
+    r"besloten|afgesproken|spreken\s+we\s+af|we\s+spreken\s+af|dan\s+doen\s+we\s+dat(?:\s+zo)?|"
+    r"zo\s+doen\s+we\s+het|doen\s+we\s+het\s+zo|we\s+gaan\s+voor|we\s+kiezen\s+voor|"
+    r"zijn\s+we\s+het\s+(?:er)?over\s+eens|we\s+zijn\s+het\s+eens|dat\s+gaan\s+we\s+niet\s+doen|"
+    r"dan\s+beslissen\s+we|akkoord|we(?:'ve|\s+have)?\s+decided|we\s+decide|let's\s+go\s+with|"
+    r"we'll\s+go\s+with|we(?:'ve|\s+have)?\s+agreed|we\s+agree|agreed|decision\s+is|"
+    r"we're\s+going\s+with|that's\s+settled|it's\s+settled|so\s+that's\s+decided|"
+    r"let's\s+(?:do\s+that|keep|stick\s+with|make\s+it))\b",
+    re.I,
+)
+_WITHDRAW = re.compile(
+    r"(?:\blaat\s+maar\b|\btoch\s+(?:maar\s+)?niet\b|\bnever\s*mind\b|\bwe\s+doen\s+dat\s+niet\b|"
+    r"\bdoen\s+we\s+(?:dat\s+|het\s+)?(?:toch\s+)?niet\b|\bhoeft\s+niet\b|"
+    r"\bhoef\s+(?:ik|jij|je|u|jullie)\b.{0,60}?\b(?:niet|niks|geen|nothing)\b|"
+    r"\b(?:niet|niks)\s+(?:meer\s+)?(?:nodig|doen)\b|\bschrappen\b|\bschrap\b|\bparkeren\b|"
+    r"\blaat\s+(?:ik|we|jij|je)\b.{0,60}?\bvallen\b|\blaten\s+we\b.{0,60}?\b(?:vallen|zitten|schrappen|"
+    r"parkeren)\b|\bvergeet\s+(?:dat|het)\s+maar\b|\bscratch\s+that\b|\bforget\s+(?:it|that|about)\b|"
+    r"\blet's\s+(?:drop|skip|scrap|cancel|not)\b|\bi'll\s+scrap\b|\bwon't\s+(?:organi[sz]e|do|send|"
+    r"bother|need)\b|\bno\s+need\b|\bnot\s+needed\b|\b(?:don't|doesn't)\s+need\s+to\b|\bhold\s+off\b|"
+    r"\bcall\s+it\s+off\b|\bgaat\s+niet\s+door\b|\bhoeven\s+we\s+niet\b)",
+    re.I,
+)
+_UNCERTAIN = re.compile(
+    r"\b(?:weet\s+(?:ik|we)\s+(?:nog\s+)?niet|geen\s+idee|twijfel|apart\s+over\s+hebben|"
+    r"nog\s+(?:niet\s+)?(?:duidelijk|bekend|besloten)|moeten\s+we\s+(?:nog\s+)?uitzoeken|"
+    r"staat\s+(?:nog\s+)?open|not\s+sure|don't\s+know|we'll\s+see|to\s+be\s+decided|"
+    r"still\s+open|open\s+question|unclear|nog\s+bekijken|wie\s+(?:pakt|doet|gaat)\b)",
+    re.I,
+)
+_LEAD_IN = re.compile(
+    r"^(?:(?:ja|nee|oké|ok|okay|goed|prima|nou|dus|dan|en|maar|oh|ah|hé|top|mooi|helder|"
+    r"yes|yeah|so|and|but|then|right|well|alright|fine|great|sure|good)\b[,.!]?\s*)+",
+    re.I,
+)
+_REQUEST_FRAME = re.compile(
+    r"^(?:(?:kun|kan|wil|zou|ga|moet)\s+(?:jij|je|u)(?:\s+misschien)?(?:\s+ervoor\s+zorgen\s+dat)?\s*|"
+    r"(?:can|could|would|will)\s+you(?:\s+please)?\s*|please\s+|(?:ik|i)\s+(?:ga|zal|will)\s+|"
+    r"i'll\s+|i'm\s+going\s+to\s+|let\s+me\s+)",
+    re.I,
+)
+
+
+# ------------------------------------------------------------------------------------------- dates
+
+_ORDINALS = {
+    "eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6, "zevende": 7,
+    "achtste": 8, "negende": 9, "tiende": 10, "elfde": 11, "twaalfde": 12, "dertiende": 13,
+    "veertiende": 14, "vijftiende": 15, "zestiende": 16, "zeventiende": 17, "achttiende": 18,
+    "negentiende": 19, "twintigste": 20, "eenentwintigste": 21, "tweeëntwintigste": 22,
+    "drieëntwintigste": 23, "vierentwintigste": 24, "vijfentwintigste": 25, "zesentwintigste": 26,
+    "zevenentwintigste": 27, "achtentwintigste": 28, "negenentwintigste": 29, "dertigste": 30,
+    "eenendertigste": 31, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "een": 1, "één": 1, "eén": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
+    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14,
+    "vijftien": 15, "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20,
+    "dertig": 30,
+}  # fmt: skip
+_ORD_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WORD_DAY_MONTH = re.compile(rf"(?<!\w)(?P<d>{_ORD_ALT})\s+(?P<m>{_MONTH_ALT})(?!\w)", re.I)
+_ORDINAL_WORDS = "|".join(
+    sorted(
+        (w for w in _ORDINALS if w.endswith(("de", "ste", "st", "nd", "rd", "th"))),
+        key=len,
+        reverse=True,
+    )
+)
+_DAY_ONLY = re.compile(
+    rf"(?<!\w)(?:de|the)\s+(?P<d>\d{{1,2}}(?:e|ste|de|th|st|nd|rd)|{_ORDINAL_WORDS})"
+    r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:van|is|en|of|om|klaar|af|al|nog|wel|zijn|hebben|doen)\b)",
+    re.I,
+)
+_TODAY_EXTRA = re.compile(
+    r"\b(?:meteen|direct|vandaag\s+nog|na\s+tienen|straks|right\s+away|asap)\b", re.I
+)
+_VAGUE = re.compile(
+    r"\b(?:na\s+de\s+\w*vakantie|after\s+the\s+\w+|na\s+black\s+friday|als\s+ik\s+tijd\s+heb|"
+    r"zodra|geen\s+haast|when\s+i\s+have\s+time|no\s+rush)\b",
+    re.I,
+)
+
+
+def _next_day_of_month(ref: date, day: int) -> date | None:
+    year, month = ref.year, ref.month
+    for _ in range(13):
+        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= ref:
+            return date(year, month, day)
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return None
+
+
+def find_dates(text: str, ref: date, language: str = "") -> list[tuple[int, date, str, float]]:
+    """(position, date, phrase, confidence) of every due-date phrase in `text`, not in the past."""
+    found: list[tuple[int, int, date, str, float]] = []
+    for m in parse_dates(text, reference_date=ref, language=language):
+        found.append((m.start, m.end, m.date, m.text, m.confidence))
+    for m in _WORD_DAY_MONTH.finditer(text):
+        day = _ORDINALS[m["d"].lower()]
+        month = MONTHS[m["m"].lower()]
+        try:
+            value = date(ref.year, month, day)
+        except ValueError:
+            continue
+        if value < ref:
+            value = value.replace(year=ref.year + 1)
+        found.append((m.start(), m.end(), value, m.group(), 0.9))
+    for m in _DAY_ONLY.finditer(text):
+        raw = m["d"].lower()
+        day = int(re.match(r"\d+", raw).group()) if raw[0].isdigit() else _ORDINALS[raw]
+        value = _next_day_of_month(ref, day) if 1 <= day <= 31 else None
+        if value:
+            found.append((m.start(), m.end(), value, m.group(), 0.7))
+    for m in _TODAY_EXTRA.finditer(text):
+        found.append((m.start(), m.end(), ref, m.group(), 0.8))
+    chosen: list[tuple[int, int, date, str, float]] = []
+    for item in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
+        if all(item[1] <= o[0] or item[0] >= o[1] for o in chosen):
+            chosen.append(item)
+    return [(s, d, t, c) for s, e, d, t, c in sorted(chosen) if d >= ref]
+
+
+# ------------------------------------------------------------------------------------------- engine
+
+
+def _turns(turns) -> list[_Turn]:
+    result = []
+    for item in turns:
+        if isinstance(item, dict):
+            speaker, text, start = item.get("speaker", ""), item.get("text", ""), item.get("start")
+        else:
+            item = tuple(item)
+            speaker, text = item[0], item[1]
+            start = item[2] if len(item) > 2 else None
+        result.append(_Turn(len(result), str(speaker or "").strip(), str(text or ""), start))
+    return result
+
+
+def _sentences(turns: list[_Turn]) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    for turn in turns:
+        cleaned = _clean(turn.text)
+        if not cleaned:
+            continue
+        for piece in split_sentences(cleaned):
+            text = _clean(piece.text)
+            words = _WORD.findall(text.lower())
+            if not words:
+                continue
+            content = _content(words)
+            chatter = len(content) < 2 or (bool(_CHATTER.search(text)) and len(content) < 6)
+            out.append(
+                _Sentence(
+                    len(out),
+                    turn.index,
+                    turn.speaker,
+                    text,
+                    words,
+                    content,
+                    chatter,
+                    text.endswith("?"),
+                )
+            )
+    return out
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    from wendbaar.ai.embeddings import embed_texts
+
+    return embed_texts(texts)
+
+
+def _segments(vectors: np.ndarray, n_words: int) -> list[tuple[int, int]]:
+    """TextTiling over sentence vectors: boundaries at the deepest valleys of block similarity."""
+    n = len(vectors)
+    if n < 12:
+        return [(0, n)]
+    window = max(3, min(8, n // 12))
+    cumulative = np.vstack(
+        [np.zeros((1, vectors.shape[1]), np.float32), np.cumsum(vectors, axis=0)]
+    )
+    sims = np.zeros(n)
+    for gap in range(1, n):
+        left = cumulative[gap] - cumulative[max(0, gap - window)]
+        right = cumulative[min(n, gap + window)] - cumulative[gap]
+        denom = np.linalg.norm(left) * np.linalg.norm(right)
+        sims[gap] = float(left @ right / denom) if denom else 0.0
+    sims[0] = sims[1]
+    smooth = np.convolve(sims, np.ones(3) / 3, mode="same")
+    depth = np.zeros(n)
+    for gap in range(1, n - 1):
+        left_peak = smooth[max(1, gap - 2 * window) : gap + 1].max()
+        right_peak = smooth[gap : min(n, gap + 2 * window + 1)].max()
+        depth[gap] = (left_peak - smooth[gap]) + (right_peak - smooth[gap])
+    max_topics = max(1, min(8, round(n_words / 1100) + 1))
+    min_len = max(6, n // (max_topics * 2 + 1))
+    positive = depth[depth > 0]
+    threshold = positive.mean() - positive.std() / 2 if len(positive) else 1.0
+    bounds: list[int] = []
+    for gap in np.argsort(-depth):
+        if depth[gap] <= max(threshold, 0.02) or len(bounds) >= max_topics - 1:
+            break
+        if gap < min_len or n - gap < min_len or any(abs(gap - b) < min_len for b in bounds):
+            continue
+        bounds.append(int(gap))
+    edges = [0, *sorted(bounds), n]
+    return list(itertools.pairwise(edges))
+
+
+def _title(sentences: list[_Sentence]) -> str:
+    text = " ".join(s.text for s in sentences)
+    words = []
+    for keyword in extract_keywords(text, k=8):
+        lowered = keyword.text.lower().split()
+        if any(w in _SPOKEN for w in lowered) or keyword.text.lower() in (w.lower() for w in words):
+            continue
+        words.append(keyword.text)
+        if len(words) == 3:
+            break
+    return ", ".join(words)
+
+
+def _phrase(text: str, people: _People) -> str:
+    """An extracted sentence as a task: without lead-in, vocative, request frame or date phrase."""
+    text = _LEAD_IN.sub("", text).strip()
+    for start, end, _name in sorted(people.mentions(text), reverse=True):
+        before, after = text[:start].rstrip(), text[end:]
+        if (not before or before.endswith(",")) and (
+            after.lstrip().startswith((",", "?", ".")) or not after.strip()
+        ):
+            text = (before.rstrip(",") + " " + after.lstrip().lstrip(",")).strip()
+    text = _LEAD_IN.sub("", text).strip()
+    text = _REQUEST_FRAME.sub("", text).strip()
+    text = text.rstrip("?!. ,")
+    return text[:1].upper() + text[1:] if text else ""
+
+
+class _Engine:
+    def __init__(self, turns, title, meeting_date, language, participants):
+        self.turns = _turns(turns)
+        self.title = title or ""
+        self.date = meeting_date
+        self.sentences = _sentences(self.turns)
+        body = " ".join(s.text for s in self.sentences)
+        self.language = (language or "").lower()[:2] or detect_language(body)
+        speakers = [t.speaker for t in self.turns if t.speaker]
+        self.people = _People(list(participants or ()), list(dict.fromkeys(speakers)))
+        self.by_turn: dict[int, list[_Sentence]] = {}
+        for s in self.sentences:
+            self.by_turn.setdefault(s.turn, []).append(s)
+        self.n_words = sum(len(s.words) for s in self.sentences)
+
+    def speaker(self, turn: int) -> str | None:
+        return (
+            self.people.resolve(self.turns[turn].speaker) if 0 <= turn < len(self.turns) else None
+        )
+
+    # ---------------------------------------------------------------- structure
+
+    def run(self) -> Minutes:
+        content = [s for s in self.sentences if not s.chatter]
+        vectors = _embed([s.text for s in content]) if content else np.zeros((0, 512), np.float32)
+        topics, summary_sentences = self.topics(content, vectors)
+        decisions = self.decisions()
+        actions = self.actions()
+        questions = self.open_questions()
+        summary = " ".join(self._speaker_text(s, summary=True) for s in summary_sentences)
+        minutes = Minutes(
+            summary=summary,
+            topics=topics,
+            decisions=decisions,
+            action_items=actions,
+            open_questions=questions,
+            minutes_text="",
+            language=self.language,
+        )
+        minutes.minutes_text = self.render(minutes)
+        return minutes
+
+    def _speaker_text(self, sentence: _Sentence, summary: bool = False) -> str:
+        text = sentence.text if sentence.text.endswith((".", "?", "!")) else sentence.text + "."
+        return text
+
+    def _scores(self, content: list[_Sentence], vectors: np.ndarray) -> np.ndarray:
+        if not len(content):
+            return np.zeros(0)
+        centroid = vectors.mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        centrality = vectors @ centroid
+        # Words the meeting keeps returning to, weighted by how rare they are across sentences.
+        df: dict[str, int] = {}
+        for s in content:
+            for w in set(s.content):
+                df[w] = df.get(w, 0) + 1
+        n = len(content)
+        lexical = np.array(
+            [
+                sum(np.log(1 + df[w]) * np.log(1 + n / df[w]) for w in set(s.content))
+                / (len(s.words) ** 0.7)
+                for s in content
+            ]
+        )
+        lexical = lexical / (lexical.max() or 1.0)
+        length = np.array(
+            [
+                min(1.0, len(s.words) / 10) * (1.0 if len(s.words) <= 40 else 40 / len(s.words))
+                for s in content
+            ]
+        )
+        question = np.array([0.7 if s.question else 1.0 for s in content])
+        return (0.6 * centrality + 0.4 * lexical) * length * question
+
+    def topics(
+        self, content: list[_Sentence], vectors: np.ndarray
+    ) -> tuple[list[Topic], list[_Sentence]]:
+        if not content:
+            return [], []
+        scores = self._scores(content, vectors)
+        segments = _segments(vectors, self.n_words)
+        budget = int(min(160, max(60, self.n_words * 0.012)))
+        per_topic = max(25, budget // max(1, len(segments)))
+        topics: list[Topic] = []
+        chosen_all: list[int] = []
+        for start, end in segments:
+            members = list(range(start, end))
+            seg_vectors = vectors[start:end]
+            centroid = seg_vectors.mean(axis=0)
+            centroid /= np.linalg.norm(centroid) or 1.0
+            local = seg_vectors @ centroid
+            combined = 0.5 * scores[start:end] + 0.5 * local * (scores[start:end] > 0)
+            picked: list[int] = []
+            words = 0
+            for offset in np.argsort(-combined):
+                i = members[offset]
+                if any(float(vectors[i] @ vectors[j]) > 0.8 for j in picked):
+                    continue
+                picked.append(i)
+                words += len(content[i].words)
+                if words >= per_topic:
+                    break
+            picked.sort()
+            chosen_all.extend(picked)
+            points = [
+                Point(text=self._speaker_text(content[i]), turns=[content[i].turn]) for i in picked
+            ]
+            topics.append(
+                Topic(
+                    title=_title(content[start:end]) or f"{len(topics) + 1}",
+                    points=points,
+                    turns=sorted({s.turn for s in content[start:end]}),
+                )
+            )
+        # Summary: the best sentence of each topic, in meeting order, a few at most.
+        summary = []
+        for start, end in segments[:5]:
+            best = start + int(np.argmax(scores[start:end]))
+            summary.append(content[best])
+        return topics, summary
+
+    # ---------------------------------------------------------------- decisions
+
+    def decisions(self) -> list[Decision]:
+        out: list[Decision] = []
+        used: set[int] = set()
+        for s in self.sentences:
+            m = _DECISION.search(s.text)
+            if not m:
+                continue
+            cue = m.group().lower()
+            if cue == "akkoord" and len(s.content) > 3 and not s.text.lower().startswith("akkoord"):
+                continue  # "zodra de jurist akkoord is" is a condition, not a decision
+            if s.question and not re.search(r"eens|agree", cue):
+                continue
+            source = self._decision_source(s, m)
+            if source is None or source.index in used:
+                continue
+            used.add(source.index)
+            text = _LEAD_IN.sub("", source.text).strip()
+            text = re.sub(
+                r"^(?:dus,?\s*)?(?:zijn\s+we\s+het\s+(?:er)?over\s+eens\s+dat\s+)",
+                "",
+                text,
+                flags=re.I,
+            )
+            text = text.rstrip("?") + ("" if text.endswith((".", "!")) else ".")
+            text = text[:1].upper() + text[1:]
+            if len(_content(_WORD.findall(text.lower()))) < 2:
+                continue
+            turns = sorted({s.turn, source.turn})
+            confidence = 0.8 if source is s else 0.65
+            if any(
+                _keys(text) and len(_keys(text) & _keys(d.text)) / len(_keys(text)) > 0.6
+                for d in out
+            ):
+                continue
+            out.append(Decision(text=text, turns=turns, confidence=confidence))
+        return out
+
+    def _decision_source(self, s: _Sentence, m: re.Match) -> _Sentence | None:
+        rest = s.text[m.end() :]
+        if len(_content(_WORD.findall(rest.lower()))) >= 3 or len(s.content) >= 6:
+            return s
+        turn_sentences = self.by_turn.get(s.turn, [])
+        after = [
+            t
+            for t in turn_sentences
+            if t.index > s.index and len(t.content) >= 3 and not t.question
+        ]
+        if after:
+            return after[0]
+        # The decision was proposed before the cue: the last content sentence of the preceding turns.
+        for t in reversed(self.sentences[max(0, s.index - 8) : s.index]):
+            if len(t.content) >= 3 and not _WITHDRAW.search(t.text):
+                return t
+        return None
+
+    # ---------------------------------------------------------------- actions
+
+    def actions(self) -> list[ActionItem]:
+        found: list[_Action] = []
+        for s in self.sentences:
+            action = self._action(s)
+            if action is None:
+                continue
+            duplicate = self._duplicate(action, found) or self._reply_to(action, found)
+            if duplicate is not None:
+                if duplicate.due is None and action.due is not None:
+                    duplicate.due, duplicate.due_text, duplicate.due_confidence = (
+                        action.due,
+                        action.due_text,
+                        action.due_confidence,
+                    )
+                if duplicate.owner is None and action.owner:
+                    duplicate.owner, duplicate.owner_confidence = (
+                        action.owner,
+                        action.owner_confidence,
+                    )
+                duplicate.turns = sorted(set(duplicate.turns) | set(action.turns))
+                duplicate.confidence = min(0.95, duplicate.confidence + 0.1)
+                continue
+            found.append(action)
+        self._withdraw(found)
+        items = []
+        for a in found:
+            if a.withdrawn:
+                continue
+            owner_flagged = a.owner is None or a.owner_confidence < 0.6
+            due_flagged = a.due is not None and a.due_confidence < 0.7
+            items.append(
+                ActionItem(
+                    task=a.task,
+                    owner=a.owner,
+                    owner_flagged=owner_flagged,
+                    due=a.due,
+                    due_text=a.due_text,
+                    due_flagged=due_flagged,
+                    confidence=round(a.confidence, 2),
+                    turns=a.turns,
+                    flagged=owner_flagged or due_flagged,
+                )
+            )
+        return items
+
+    def _action(self, s: _Sentence) -> _Action | None:
+        text = s.text
+        if len(s.words) < 3 or _WITHDRAW.search(text) or _CHATTER.search(text):
+            return None
+        speaker = self.people.resolve(s.speaker)
+        kind, owner, owner_conf = "", None, 0.0
+        body = _LEAD_IN.sub("", text)
+        offer = bool(_OFFER.search(text))
+        if (
+            (_FIRST_PERSON.search(text) or offer)
+            and not _PAST_OR_STATE.search(text)
+            and (offer or not s.question)
+        ):
+            kind, owner, owner_conf = "commit", speaker, 0.9
+        elif _REQUEST.search(text):
+            addressed = self.people.vocative(text) or self._turn_vocative(s)
+            if addressed and addressed != speaker:
+                kind, owner, owner_conf = "request", addressed, 0.85
+            else:
+                reply = self._acceptance(s)
+                if reply is not None:
+                    kind, owner, owner_conf = "request", reply, 0.7
+                elif s.question and (
+                    self.date is None or not find_dates(text, self.date, self.language)
+                ):
+                    return None
+                else:
+                    kind, owner, owner_conf = "request", None, 0.0
+        elif (_IMPERATIVE_NL.match(body) or _IMPERATIVE_EN.match(body)) and self.people.vocative(
+            text
+        ):
+            addressed = self.people.vocative(text)
+            if addressed != speaker:
+                kind, owner, owner_conf = "request", addressed, 0.8
+        if not kind:
+            named = self._third_person(s)
+            if named:
+                kind, owner, owner_conf = "assign", named, 0.8
+        if not kind:
+            return None
+        if (
+            _NEGATED.search(text)
+            and kind != "assign"
+            and not re.search(r"niet\s+vergeten|don't\s+forget", text, re.I)
+        ):
+            return None
+        task_sentence = text
+        task = _phrase(task_sentence, self.people)
+        # "Dat doe ik wel" says who, not what: borrow the thing from the sentence it answers.
+        if self._task_words(task) < 2:
+            context = self._context(s)
+            if context is None:
+                return None
+            task = _phrase(context.text, self.people) + " — " + task
+        task = self._strip_dates(task)
+        due, due_text, due_conf = self._due(s, owner)
+        turns = [s.turn]
+        confidence = {"commit": 0.8, "request": 0.75, "assign": 0.7}[kind] * (1.0 if owner else 0.7)
+        return _Action(
+            s,
+            task,
+            owner,
+            owner_conf,
+            due,
+            due_text,
+            due_conf,
+            confidence,
+            turns,
+            kind,
+            keys=_keys(task),
+        )
+
+    def _task_words(self, task: str) -> int:
+        names = {w.lower() for name in self.people.full for w in name.split()}
+        return len([w for w in _content(_WORD.findall(task.lower())) if w not in names])
+
+    def _turn_vocative(self, s: _Sentence) -> str | None:
+        for other in self.by_turn.get(s.turn, []):
+            if other.index >= s.index:
+                break
+            name = self.people.vocative(other.text)
+            if name:
+                return name
+        return None
+
+    def _acceptance(self, s: _Sentence) -> str | None:
+        speaker = self.people.resolve(s.speaker)
+        for turn in range(s.turn + 1, min(len(self.turns), s.turn + 3)):
+            who = self.speaker(turn)
+            if who == speaker or not who:
+                continue
+            first = (self.by_turn.get(turn) or [None])[0]
+            if first is not None and _ACCEPT.match(first.text):
+                return who
+            break
+        return None
+
+    def _third_person(self, s: _Sentence) -> str | None:
+        """ "Bas brengt de bus donderdag weg", "Dat neemt Bas mee", "Anna to send the quote"."""
+        if s.question:
+            return None
+        speaker = self.people.resolve(s.speaker)
+        text = s.text
+        for start, end, name in self.people.mentions(text):
+            if text[end : end + 1] == ",":
+                continue  # a vocative, not a subject
+            before = _WORD.findall(text[:start])
+            after = _WORD.findall(text[end : end + 40])
+            tail = [w.lower() for w in before[-2:]]
+            subject = not before or tail[-1] in ("dan", "en", "and", "so", "then", "ook")
+            inverted = 1 <= len(before) <= 3 and before[0].lower() in (
+                "dat",
+                "die",
+                "het",
+                "dit",
+                "dan",
+            )
+            verb = None
+            if subject and after:
+                first = after[0].lower()
+                if first in ("zal", "will", "gaat"):
+                    verb = first
+                elif first == "to" and len(after) > 1 and after[1].lower() in _VERBS_EN:
+                    verb = "to"
+                elif first.endswith("t") and len(first) > 2:
+                    verb = first
+            elif inverted and before[-1].lower().endswith("t") and len(before[-1]) > 2:
+                verb = before[-1].lower()
+            if verb is None or verb in _THIRD_PERSON_SKIP or (name == speaker and verb != "to"):
+                continue
+            stem = verb[:-1] if verb.endswith("t") else verb
+            if stem in _VERBS_NL or verb in _VERBS_NL or verb in ("zal", "will", "gaat", "to"):
+                return name
+        return None
+
+    def _context(self, s: _Sentence) -> _Sentence | None:
+        for t in reversed(self.sentences[max(0, s.index - 6) : s.index]):
+            if len(t.content) >= 3 and not _WITHDRAW.search(t.text) and not t.chatter:
+                return t
+        return None
+
+    def _strip_dates(self, task: str) -> str:
+        if self.date is None:
+            return task
+        for position, _value, phrase, _c in sorted(
+            find_dates(task, self.date, self.language), reverse=True
+        ):
+            task = (
+                task[:position].rstrip() + " " + task[position + len(phrase) :].lstrip()
+            ).strip()
+        task = re.sub(r"\s+(?:uiterlijk|voor|before|by|op|on)\s*$", "", task).strip(" ,")
+        return task[:1].upper() + task[1:] if task else task
+
+    def _due(self, s: _Sentence, owner: str | None) -> tuple[date | None, str, float]:
+        if self.date is None:
+            return None, "", 0.0
+        candidates = [s.text]
+        # The answer often carries the date: "Ja, doe ik vandaag." / "Voor vrijdag is prima."
+        for turn in range(s.turn + 1, min(len(self.turns), s.turn + 3)):
+            sentences = self.by_turn.get(turn, [])
+            if not sentences:
+                continue
+            who = self.speaker(turn)
+            short = sum(len(x.words) for x in sentences) <= 30
+            if (who == owner or short) and not any(
+                self._is_new_action_text(x.text) for x in sentences[:1]
+            ):
+                candidates.append(sentences[0].text)
+                if len(sentences) > 1:
+                    candidates.append(sentences[1].text)
+        for text in candidates:
+            if _VAGUE.search(text) and text is s.text:
+                dates = find_dates(text, self.date, self.language)
+                if not dates:
+                    return None, "", 0.0
+            dates = find_dates(text, self.date, self.language)
+            if dates:
+                _position, value, phrase, confidence = dates[0]
+                return value, phrase, confidence
+        return None, "", 0.0
+
+    def _is_new_action_text(self, text: str) -> bool:
+        return bool(_REQUEST.search(text)) and "?" in text
+
+    def _duplicate(self, action: _Action, found: list[_Action]) -> _Action | None:
+        best, best_score = None, 0.0
+        for other in found:
+            if other.owner != action.owner or not action.keys or not other.keys:
+                continue
+            overlap = len(action.keys & other.keys) / min(len(action.keys), len(other.keys))
+            near = action.sentence.turn - other.sentence.turn <= 2
+            if (overlap >= 0.5 or (near and overlap >= 0.3)) and overlap > best_score:
+                best, best_score = other, overlap
+        return best
+
+    def _reply_to(self, action: _Action, found: list[_Action]) -> _Action | None:
+        """ "Ja, doe ik vandaag" answers the request just before it: one action, not two."""
+        if action.kind != "commit":
+            return None
+        for other in reversed(found):
+            if action.sentence.turn - other.sentence.turn > 2:
+                break
+            if (
+                other.owner == action.owner
+                and other.kind == "request"
+                and other.sentence.turn < action.sentence.turn
+            ):
+                overlap = len(action.keys & other.keys) / (len(action.keys) or 1)
+                if self._task_words(action.task) < 4 or overlap >= 0.2:
+                    return other
+        return None
+
+    def _withdraw(self, found: list[_Action]) -> None:
+        for s in self.sentences:
+            m = _WITHDRAW.search(s.text)
+            if not m:
+                continue
+            speaker = self.people.resolve(s.speaker)
+            phrase = m.group().lower()
+            target_owner = None
+            if re.search(r"\b(?:hoef|laat)\s+ik\b|\bi'll\s+scrap|\bi\s+won't|\bwon't\b", phrase):
+                target_owner = speaker
+            elif re.search(r"\bhoef\s+(?:jij|je|u)\b", phrase):
+                target_owner = self.people.vocative(s.text) or self._turn_vocative(s)
+            context = s.text
+            previous = [t for t in self.by_turn.get(s.turn, []) if t.index < s.index][-2:]
+            context += " " + " ".join(t.text for t in previous)
+            for turn in range(max(0, s.turn - 3), s.turn):
+                context += " " + " ".join(t.text for t in self.by_turn.get(turn, []))
+            keys = _keys(context)
+            best, best_score = None, 0.0
+            for a in found:
+                if a.withdrawn or a.sentence.index >= s.index:
+                    continue
+                source_keys = _keys(a.sentence.text) | a.keys
+                overlap = len(source_keys & keys) / (len(source_keys) or 1)
+                score = overlap
+                if target_owner and a.owner == target_owner:
+                    score += 0.3
+                elif target_owner and a.owner != target_owner:
+                    score -= 0.3
+                distance = s.turn - a.sentence.turn
+                score -= 0.05 * distance
+                if score > best_score:
+                    best, best_score = a, score
+            if best is not None and best_score >= 0.3:
+                best.withdrawn = True
+
+    # ---------------------------------------------------------------- open questions
+
+    def open_questions(self) -> list[OpenQuestion]:
+        out = []
+        for s in self.sentences:
+            if len(s.content) < 3:
+                continue
+            if _UNCERTAIN.search(s.text):
+                out.append(OpenQuestion(text=_LEAD_IN.sub("", s.text).strip(), turns=[s.turn]))
+        return out[:8]
+
+    # ---------------------------------------------------------------- text
+
+    @staticmethod
+    def _listed(actions: list[ActionItem]) -> list[ActionItem]:
+        # The minutes list the clear actions; the flagged ones stay in the review list.
+        return sorted(actions, key=lambda a: -a.confidence)[:10] if len(actions) > 10 else actions
+
+    def render(self, minutes: Minutes) -> str:
+        dutch = self.language == "nl"
+        labels = (
+            (
+                "Notulen",
+                "Samenvatting",
+                "Onderwerpen",
+                "Besluiten",
+                "Actiepunten",
+                "Open vragen",
+                "uiterlijk",
+                "eigenaar onbekend",
+                "Datum",
+                "Aanwezig",
+            )
+            if dutch
+            else (
+                "Minutes",
+                "Summary",
+                "Topics",
+                "Decisions",
+                "Action items",
+                "Open questions",
+                "due",
+                "owner unknown",
+                "Date",
+                "Attendees",
+            )
+        )
+        lines = []
+        heading = f"{labels[0]}: {self.title}" if self.title else labels[0]
+        lines.append(heading)
+        if self.date:
+            lines.append(f"{labels[8]}: {self.date.isoformat()}")
+        lines.append("")
+        if minutes.summary:
+            lines += [labels[1], minutes.summary, ""]
+        if minutes.topics:
+            lines.append(labels[2])
+            for number, topic in enumerate(minutes.topics, start=1):
+                lines.append(f"{number}. {topic.title}")
+                lines += [f"- {p.text}" for p in topic.points]
+            lines.append("")
+        if minutes.decisions:
+            lines.append(labels[3])
+            lines += [f"- {d.text}" for d in minutes.decisions[:6]]
+            lines.append("")
+        if minutes.action_items:
+            lines.append(labels[4])
+            for a in self._listed(minutes.action_items):
+                owner = a.owner or f"({labels[7]})"
+                due = f" ({labels[6]} {a.due.isoformat()})" if a.due else ""
+                lines.append(f"- {owner}: {a.task}{due}.")
+            lines.append("")
+        if minutes.open_questions:
+            lines.append(labels[5])
+            lines += [f"- {q.text}" for q in minutes.open_questions[:3]]
+        return "\n".join(lines).strip() + "\n"
+
+
+def make_minutes(
+    turns,
+    *,
+    title: str = "",
+    meeting_date: date | None = None,
+    language: str = "",
+    participants: Sequence[str] = (),
+) -> Minutes:
+    """Minutes of a meeting from its turns: (speaker, text[, start_seconds]) items, in order."""
+    return _Engine(turns, title, meeting_date, language, participants).run()
+
+
+__all__ = ["ActionItem", "Decision", "Minutes", "OpenQuestion", "Point", "Topic", "make_minutes"]

@@ -1,0 +1,211 @@
+"""Minutes on the embedded engine: decisions, actions with owners and Dutch dates, withdrawals, chatter."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from wendbaar.meetings.minutes import find_dates, make_minutes
+
+MONDAY = date(2026, 1, 12)
+PEOPLE = ["Anna de Vries", "Pieter Bakker", "Sanne Jansen", "Youssef Amrani"]
+
+DUTCH = [
+    ("Anna de Vries", "Goedemorgen allemaal. Hoor je me, Pieter?"),
+    ("Pieter Bakker", "Ja, ik hoor je. Goedemorgen."),
+    ("Sanne Jansen", "Eh, ja, hier ook."),
+    ("Anna de Vries", "Mooi. Eerste punt: de offerte voor de school in Zwolle moet de deur uit."),
+    ("Pieter Bakker", "De calculatie van de warmtepompen is klaar, alleen de voorwaarden nog niet."),
+    ("Anna de Vries", "Pieter, kun jij de offerte voor vrijdag naar de school sturen?"),
+    ("Pieter Bakker", "Ja, doe ik. Ik stuur hem voor vrijdag."),
+    ("Sanne Jansen", "Dan het tweede punt, de planning van de monteurs in februari."),
+    ("Sanne Jansen", "Ik maak volgende week een nieuwe planning voor de monteurs in februari."),
+    ("Anna de Vries", "Goed. We besluiten dat de monteurs bij code oranje niet voor half acht vertrekken."),
+    ("Youssef Amrani", "Zal ik de leverancier van de ladders bellen om een keuring te plannen?"),
+    ("Anna de Vries", "Nee, laat maar, de keuring van de ladders doen we niet meer via die leverancier."),
+    ("Youssef Amrani", "Oké. Dan regel ik eind van de maand de nieuwe werkkleding voor de monteurs."),
+    ("Anna de Vries", "Prima. Oké, bedankt allemaal, tot volgende week."),
+]  # fmt: skip
+
+ENGLISH = [
+    ("Anna de Vries", "Hi everyone, can you hear me?"),
+    ("Pieter Bakker", "Yes. Um, yes, we can hear you."),
+    ("Anna de Vries", "Good. The customer portal launch is slipping because the payment provider is late."),
+    ("Pieter Bakker", "We decided to launch the customer portal without online payments in March."),
+    ("Anna de Vries", "Sanne, can you update the launch plan for the customer portal by Friday?"),
+    ("Sanne Jansen", "Sure, I'll update the launch plan by Friday."),
+    ("Pieter Bakker", "I'll write the announcement for the customers next week."),
+    ("Youssef Amrani", "I'll book the training room for the support team tomorrow."),
+    ("Anna de Vries", "Actually, never mind the training room, we'll do the support training online."),
+    ("Anna de Vries", "Okay, thanks all, bye."),
+]  # fmt: skip
+
+
+def by_owner(minutes):
+    return {a.owner: a for a in minutes.action_items}
+
+
+def test_dutch_meeting_has_actions_with_owners_and_dates():
+    minutes = make_minutes(
+        DUTCH, title="Weekstart", meeting_date=MONDAY, language="nl", participants=PEOPLE
+    )
+    actions = by_owner(minutes)
+    assert actions["Pieter Bakker"].due == date(2026, 1, 16)
+    assert "offerte" in actions["Pieter Bakker"].task.lower()
+    assert actions["Sanne Jansen"].due == date(2026, 1, 23)  # volgende week: Friday of next week
+    assert "planning" in actions["Sanne Jansen"].task.lower()
+    assert actions["Youssef Amrani"].due == date(2026, 1, 31)  # eind van de maand
+    assert "werkkleding" in actions["Youssef Amrani"].task.lower()
+    # One action per request and its answer, not two.
+    assert sum(1 for a in minutes.action_items if a.owner == "Pieter Bakker") == 1
+    assert all(a.turns for a in minutes.action_items)
+
+
+def test_withdrawn_action_is_not_kept():
+    minutes = make_minutes(DUTCH, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    assert not any("ladders" in a.task.lower() for a in minutes.action_items)
+    minutes = make_minutes(ENGLISH, meeting_date=MONDAY, language="en", participants=PEOPLE)
+    assert not any("training room" in a.task.lower() for a in minutes.action_items)
+
+
+def test_decisions_are_found_and_cite_turns():
+    minutes = make_minutes(DUTCH, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    assert any("code oranje" in d.text for d in minutes.decisions)
+    assert all(d.turns and 0 < d.confidence <= 1 for d in minutes.decisions)
+    minutes = make_minutes(ENGLISH, meeting_date=MONDAY, language="en", participants=PEOPLE)
+    assert any("without online payments" in d.text for d in minutes.decisions)
+
+
+def test_english_meeting_resolves_owners_and_dates():
+    minutes = make_minutes(ENGLISH, meeting_date=MONDAY, language="en", participants=PEOPLE)
+    actions = by_owner(minutes)
+    assert actions["Sanne Jansen"].due == date(2026, 1, 16)
+    assert actions["Pieter Bakker"].due == date(2026, 1, 23)
+    assert "announcement" in actions["Pieter Bakker"].task.lower()
+
+
+def test_minutes_text_is_in_the_meeting_language_without_chatter():
+    minutes = make_minutes(
+        DUTCH, title="Weekstart", meeting_date=MONDAY, language="nl", participants=PEOPLE
+    )
+    assert minutes.language == "nl"
+    assert "Besluiten" in minutes.minutes_text and "Actiepunten" in minutes.minutes_text
+    assert "Pieter Bakker" in minutes.minutes_text and "2026-01-16" in minutes.minutes_text
+    assert "Hoor je me" not in minutes.minutes_text
+    points = [p.text for t in minutes.topics for p in t.points]
+    assert points and not any("Goedemorgen" in p for p in points)
+    english = make_minutes(ENGLISH, meeting_date=MONDAY, participants=PEOPLE)
+    assert english.language == "en" and "Action items" in english.minutes_text
+
+
+def test_unknown_owner_is_flagged_not_guessed():
+    turns = [
+        ("Anna de Vries", "De keuring van de ladders moet voor eind van de maand gebeuren."),
+        ("Anna de Vries", "Kun je de keuring van de ladders voor eind van de maand regelen?"),
+        ("Pieter Bakker", "Ik weet niet bij welk bedrijf we dat doen."),
+    ]
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    ladders = [a for a in minutes.action_items if "ladders" in a.task.lower()]
+    assert ladders and ladders[0].owner is None and ladders[0].owner_flagged
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("voor vrijdag", date(2026, 1, 16)),
+        ("donderdag", date(2026, 1, 15)),
+        ("volgende week dinsdag", date(2026, 1, 20)),
+        ("begin volgende week", date(2026, 1, 19)),
+        ("over twee weken", date(2026, 1, 26)),
+        ("eind volgende maand", date(2026, 2, 28)),
+        ("voor één juni", date(2026, 6, 1)),
+        ("voor het MT van de achttiende", date(2026, 1, 18)),
+        ("vandaag nog", date(2026, 1, 12)),
+    ],
+)
+def test_dutch_due_dates_resolve_relative_to_the_meeting(phrase, expected):
+    dates = find_dates(f"Ik regel dat {phrase}.", MONDAY, "nl")
+    assert dates and dates[0][1] == expected
+
+
+def test_empty_transcript_gives_empty_minutes():
+    minutes = make_minutes([], meeting_date=MONDAY)
+    assert minutes.action_items == [] and minutes.decisions == [] and minutes.topics == []
+
+
+def _write_fixture(folder):
+    transcripts = folder / "transcripts"
+    transcripts.mkdir()
+    transcripts.joinpath("w1.txt").write_text(
+        "\n".join(f"{speaker}: {text}" for speaker, text in DUTCH), encoding="utf-8"
+    )
+    meta = folder / "meta.jsonl"
+    meta.write_text(
+        json.dumps(
+            {
+                "meeting_id": "w1",
+                "title": "Weekstart",
+                "date": "2026-01-12",
+                "language": "nl",
+                "participants": PEOPLE,
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return transcripts, meta
+
+
+@pytest.mark.django_db
+def test_eval_minutes_writes_predictions(tmp_path):
+    transcripts, meta = _write_fixture(tmp_path)
+    out = tmp_path / "preds.jsonl"
+    call_command(
+        "eval", "minutes", "--transcripts", str(transcripts), "--meta", str(meta), "--out", str(out)
+    )
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["meeting_id"] == "w1"
+    assert record["minutes_text"] and record["summary"]
+    assert isinstance(record["decisions"], list)
+    owners = {a["owner"] for a in record["action_items"]}
+    assert "Pieter Bakker" in owners
+    assert all(a["due"] is None or len(a["due"]) == 10 for a in record["action_items"])
+
+
+@pytest.mark.django_db
+def test_eval_minutes_refuses_bad_input(tmp_path):
+    with pytest.raises(CommandError, match="not found"):
+        call_command(
+            "eval", "minutes", "--transcripts", str(tmp_path / "none"), "--out", str(tmp_path / "p")
+        )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CommandError, match=r"No \.txt"):
+        call_command("eval", "minutes", "--transcripts", str(empty), "--out", str(tmp_path / "p"))
+    transcripts, _ = _write_fixture(tmp_path)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"meeting_id": "w1", "date": "12-01-2026"}\n', encoding="utf-8")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command(
+            "eval",
+            "minutes",
+            "--transcripts",
+            str(transcripts),
+            "--meta",
+            str(bad),
+            "--out",
+            str(tmp_path / "p"),
+        )
+
+
+def test_eval_minutes_cli_exit_status_2_on_missing_folder(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "wendbaar", "eval", "minutes", "--transcripts", str(tmp_path / "x"),
+         "--out", str(tmp_path / "p.jsonl")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2 and "not found" in result.stderr
