@@ -669,6 +669,12 @@ _UNCERTAIN = re.compile(
     r"still\s+open|open\s+question|unclear|nog\s+bekijken|wie\s+(?:pakt|doet|gaat)\b)",
     re.I,
 )
+_POINT_LEAD = re.compile(
+    r"^(?:(?:ja|nee|oké|ok|okay|goed|nou|dus|en|maar|oh|ah|yes|yeah|so|and|but|well|right|alright|"
+    r"also|now|because|i\s+think|i\s+mean|you\s+know|actually|ik\s+denk|eigenlijk)\b[,.!]?\s*)+",
+    re.I,
+)
+_REPEAT_WORD = re.compile(r"\b([\w']+)(?:\s+\1\b)+", re.I)
 _LEAD_IN = re.compile(
     r"^(?:(?:ja|nee|oké|ok|okay|goed|prima|nou|dus|dan|en|maar|oh|ah|hé|top|mooi|helder|"
     r"yes|yeah|so|and|but|then|right|well|alright|fine|great|sure|good)\b[,.!]?\s*)+",
@@ -835,7 +841,7 @@ def _segments(vectors: np.ndarray, n_words: int) -> list[tuple[int, int]]:
         left_peak = smooth[max(1, gap - 2 * window) : gap + 1].max()
         right_peak = smooth[gap : min(n, gap + 2 * window + 1)].max()
         depth[gap] = (left_peak - smooth[gap]) + (right_peak - smooth[gap])
-    max_topics = max(1, min(8, round(n_words / 1100) + 1))
+    max_topics = max(1, min(6, round(n_words / 1500) + 1))
     min_len = max(6, n // (max_topics * 2 + 1))
     positive = depth[depth > 0]
     threshold = positive.mean() - positive.std() / 2 if len(positive) else 1.0
@@ -921,8 +927,11 @@ class _Engine:
         return minutes
 
     def _speaker_text(self, sentence: _Sentence, summary: bool = False) -> str:
-        text = sentence.text if sentence.text.endswith((".", "?", "!")) else sentence.text + "."
-        return text
+        # A minute states the point: no "Yeah, but", "Well", "I think" in front of it.
+        text = _POINT_LEAD.sub("", sentence.text).strip() or sentence.text
+        text = _REPEAT_WORD.sub(r"\1", text)
+        text = text[:1].upper() + text[1:]
+        return text if text.endswith((".", "?", "!")) else text + "."
 
     def _scores(self, content: list[_Sentence], vectors: np.ndarray) -> np.ndarray:
         if not len(content):
@@ -960,8 +969,8 @@ class _Engine:
             return [], []
         scores = self._scores(content, vectors)
         segments = _segments(vectors, self.n_words)
-        budget = int(min(160, max(60, self.n_words * 0.012)))
-        per_topic = max(25, budget // max(1, len(segments)))
+        budget = int(min(110, max(50, self.n_words * 0.01)))
+        per_topic = max(18, budget // max(1, len(segments)))
         topics: list[Topic] = []
         chosen_all: list[int] = []
         for start, end in segments:
@@ -977,9 +986,11 @@ class _Engine:
                 i = members[offset]
                 if any(float(vectors[i] @ vectors[j]) > 0.8 for j in picked):
                     continue
+                if picked and words + len(content[i].words) > per_topic:
+                    continue
                 picked.append(i)
                 words += len(content[i].words)
-                if words >= per_topic:
+                if words >= per_topic * 0.8:
                     break
             picked.sort()
             chosen_all.extend(picked)
@@ -995,7 +1006,7 @@ class _Engine:
             )
         # Summary: the best sentence of each topic, in meeting order, a few at most.
         summary = []
-        for start, end in segments[:5]:
+        for start, end in segments[:2]:
             best = start + int(np.argmax(scores[start:end]))
             summary.append(content[best])
         return topics, summary
@@ -1368,7 +1379,7 @@ class _Engine:
     @staticmethod
     def _listed(actions: list[ActionItem]) -> list[ActionItem]:
         # The minutes list the clear actions; the flagged ones stay in the review list.
-        return sorted(actions, key=lambda a: -a.confidence)[:10] if len(actions) > 10 else actions
+        return sorted(actions, key=lambda a: -a.confidence)[:6] if len(actions) > 6 else actions
 
     def render(self, minutes: Minutes) -> str:
         dutch = self.language == "nl"
@@ -1415,19 +1426,24 @@ class _Engine:
             lines.append("")
         if minutes.decisions:
             lines.append(labels[3])
-            lines += [f"- {d.text}" for d in minutes.decisions[:6]]
+            lines += [f"- {_short(d.text, 30)}" for d in minutes.decisions[:5]]
             lines.append("")
         if minutes.action_items:
             lines.append(labels[4])
-            for a in self._listed(minutes.action_items):
+            for a in self._listed([a for a in minutes.action_items if a.confidence >= 0.7]):
                 owner = a.owner or f"({labels[7]})"
                 due = f" ({labels[6]} {a.due.isoformat()})" if a.due else ""
-                lines.append(f"- {owner}: {a.task}{due}.")
+                lines.append(f"- {owner}: {_short(a.task)}{due}.")
             lines.append("")
         if minutes.open_questions:
             lines.append(labels[5])
-            lines += [f"- {q.text}" for q in minutes.open_questions[:3]]
+            lines += [f"- {_short(q.text)}" for q in minutes.open_questions[:2]]
         return "\n".join(lines).strip() + "\n"
+
+
+def _short(text: str, limit: int = 20) -> str:
+    words = text.split()
+    return text if len(words) <= limit else " ".join(words[:limit]).rstrip(",;:") + " …"
 
 
 def make_minutes(
