@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wendbaar.ai.search",
     "wendbaar.copilot",
     "wendbaar.knowledge",
+    "wendbaar.meetings",
     "wendbaar.web",
     "wendbaar.evals",
 ]

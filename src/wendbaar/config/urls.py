@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("wendbaar.accounts.urls")),
     path("drafts/", include("wendbaar.copilot.urls")),
     path("knowledge/", include("wendbaar.knowledge.urls")),
+    path("meetings/", include("wendbaar.meetings.urls")),
     path("audit/", include("wendbaar.audit.urls")),
     path("privacy/", include("wendbaar.privacy.urls")),
     path("admin/", admin.site.urls),

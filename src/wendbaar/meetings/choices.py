@@ -1,0 +1,9 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LocationKind(models.TextChoices):
+    OFFICE = "office", _("Office")
+    HUB = "hub", _("Hub")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")

@@ -1,0 +1,128 @@
+"""Meetings, who took part, and what was said (the transcript, line by line)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wendbaar.accounts.models import Restricted
+from wendbaar.meetings.choices import LocationKind
+
+
+class Meeting(Restricted):
+    """A meeting with its transcript. Participants see it too, whatever its visibility."""
+
+    title = models.CharField(_("title"), max_length=250)
+    date = models.DateField(_("date"))
+    location_kind = models.CharField(
+        _("where"), max_length=16, choices=LocationKind.choices, default=LocationKind.HYBRID
+    )
+    location = models.ForeignKey(
+        "accounts.Location",
+        verbose_name=_("location"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    transcript_filename = models.CharField(_("transcript file"), max_length=255, blank=True)
+    transcript_format = models.CharField(_("transcript format"), max_length=16, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    import_notes = models.TextField(_("import notes"), blank=True)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participants"),
+        through="Participant",
+        blank=True,
+        related_name="meetings",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def principals(self) -> list[str]:
+        keys = set(super().principals())
+        keys.update(
+            f"user:{pk}"
+            for pk in self.participant_rows.exclude(person=None).values_list("person_id", flat=True)
+        )
+        return sorted(keys)
+
+
+class Participant(models.Model):
+    """Someone in the meeting: a person of the organisation, or a name from the transcript."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="participant_rows",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name in the transcript"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=models.Q(person__isnull=False),
+                name="unique_meeting_person",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.person or self.name)
+
+
+class TranscriptLine(models.Model):
+    """One turn of the transcript; minutes items cite these lines."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="lines"
+    )
+    index = models.PositiveIntegerField(_("line"))
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("text"))
+    start_seconds = models.FloatField(_("start (s)"), null=True, blank=True)
+    end_seconds = models.FloatField(_("end (s)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transcript line")
+        verbose_name_plural = _("transcript lines")
+        ordering = ["meeting", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "index"], name="unique_transcript_line")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id}:{self.index} {self.speaker}"
+
+    @property
+    def timestamp(self) -> str:
+        if self.start_seconds is None:
+            return ""
+        total = int(self.start_seconds)
+        return f"{total // 3600:d}:{total % 3600 // 60:02d}:{total % 60:02d}"
