@@ -79,4 +79,5 @@ def _http_error(request, exc: HttpError):
 api.add_router("/accounts/", "wendbaar.accounts.api.router")
 api.add_router("/drafts/", "wendbaar.copilot.api.router")
 api.add_router("/knowledge/", "wendbaar.knowledge.api.router")
+api.add_router("/meetings/", "wendbaar.meetings.api.router")
 api.add_router("/audit/", "wendbaar.audit.api.router")
