@@ -114,6 +114,65 @@ ORG_WORDS = words(
     """
 )
 
+# Verbs in the form that opens an instruction ("Hang de unit", "Koppel de leidingen", "Bel de
+# klant", "Turn the valve"), as manuals, checklists and HR handbooks are written, in Dutch and a
+# few in English. Several are surnames or places as well ("Koppel", "Boor", "Tank", "Turn"), so
+# they count only at the start of a sentence.
+INSTRUCTION_VERBS = words(
+    """
+    aanvaard activeer annuleer antwoord archiveer bak beantwoord bedenk bedien begeleid begin
+    behandel beheer bekijk bel beloof benoem beoordeel bepaal beperk bereid bereken berg
+    bescherm beschrijf bespaar bespreek bestel bestudeer betaal betrek beveilig bevestig bewaak
+    bewaar bewerk bezoek blijf blokkeer boek boor borg breek breng buig check controleer daal
+    declareer deel demonteer denk dicht dien documenteer doe doorloop download draag draai droog
+    druk duw escaleer evalueer factureer ga gebruik geef geniet gooi graaf haal hak handel hang
+    help herhaal herinner herstart herstel hou houd informeer inspecteer installeer isoleer
+    kalibreer kantel keer kies kijk kit klap klem klik klim knip koel kom koop kopieer koppel
+    kruis laad laat leer lees leg let lever lijm lijn log loop los luister maak mail markeer
+    meet meld meng monteer neem noem noteer omschrijf ontgrendel ontkoppel ontlucht ontvang open
+    overhandig overleg pak parkeer pas plaats plak plan poets print probeer programmeer
+    raadpleeg reageer regel registreer reinig repareer reserveer reset richt rij rijd roer rol
+    ruim scan schakel schat schrijf schroef schuif schuur sla sleep sluit smeer span spoel
+    spreek sta start stel stem stop stort stuur tank teken tel test tik til toon trek typ update
+    upload veeg verbind verdeel verf vergeet vergelijk vergrendel verhoog verlaag verleng
+    verlijm vermeld vermijd verminder vernieuw verplaats verstuur vertel vervang ververs verwarm
+    verwerk verwijder verzamel verzeker verzend vind vink voeg voer volg voorkom vouw vraag vul
+    wacht was weeg weiger werk wijzig wikkel wis wissel zaag zeg zend zet zie zoek zorg
+    ask attach call check clean close connect contact drain drill enter fill fit hold insert
+    install keep lock loosen measure mount note plug press pull push put read remove replace
+    report select send set sign store switch take tighten turn unlock unplug wait wipe
+    """
+)
+
+# Nouns of manuals and HR texts that open a sentence or stand alone as a heading ("Plaatsing",
+# "Onderhoud", "Tank leeg?") and that the name and place lists also hold.
+DUTCH_NOUNS = words(
+    """
+    aanbod aansluiting aanvoer aanvraag afspraak afspraken afvoer algemeen arbeid bad badkamer
+    bedrijf beheer beleid bereik bestand beugel beugels boiler brander buis buizen dak damp deur
+    druk eisen filter gas gereedschap gevel glas grond hout inhoud installatie kabel kabels
+    kantoor kast kern kosten kraan lucht meter meters montage muur olie omvang onderhoud
+    overzicht paneel panelen pomp prijs prijzen procedure regels retour rooster ruimte schade
+    slang stroom tank ventiel ventilatie verlof verzuim vloer voeding vorst water werk zolder
+    """
+)
+
+# Legal forms after a firm's name, written with or without full stops ("Warmtewerk B.V.", "Jansen
+# VOF", "Bouwbedrijf Smit Holding"), compared lower case with the full stops left out.
+LEGAL_FORMS = words(
+    """
+    bv nv vof bvba vzw cvba gmbh ltd inc plc llc holding groep
+    """
+)
+
+# Unit symbols after a number ("16 A.", "230 V.", "20 °C."): with a full stop after them they end
+# a sentence, they are not an initial before a surname.
+UNIT_SYMBOLS = words(
+    """
+    A C F K V W J N Hz Pa
+    """
+)
+
 # Acronyms that are ordinary nouns, not organisations.
 COMMON_ACRONYMS = words(
     """

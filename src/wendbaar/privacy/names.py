@@ -19,6 +19,7 @@ A name found once with good evidence is found again where it recurs alone in the
 and most such words are products, events or nationalities.
 """
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -26,12 +27,17 @@ from dataclasses import dataclass
 from wendbaar.privacy.choices import EntityType
 from wendbaar.privacy.lexicon import (
     COMMON_ACRONYMS,
+    DUTCH_NOUNS,
+    INSTRUCTION_VERBS,
+    LEGAL_FORMS,
     ORG_WORDS,
     PERSON_TITLES,
     SPEECH_AFTER,
     SPEECH_BEFORE,
     TITLE_SUFFIXES,
+    UNIT_SYMBOLS,
     Lexicon,
+    fold,
     words,
 )
 from wendbaar.privacy.spans import Span
@@ -49,6 +55,18 @@ ORG_SUFFIX_RE = re.compile(
     r"(?:bank|groep|group|holding|partij|bond|unie|raad|commissie|ministerie|instituut|dienst|"
     r"vereniging|stichting|federatie|maatschappij|fonds|krant|omroep|air|tel|com|soft|tech|net)$",
     re.IGNORECASE,
+)
+# The last word of a firm's name that is a compound of a trade: "Warmtewerk Installatietechniek",
+# "Jansen Dakbouw", "Smit Transport" is no person.
+ORG_COMPOUND_RE = re.compile(
+    r"[^\W\d_]{3}(?:techniek|installatie|installaties|bouw|service|services|advies|transport|"
+    r"logistiek|verhuur|makelaardij|bedrijf|bedrijven)$",
+    re.IGNORECASE,
+)
+# Endings of Dutch nouns made from verbs and adjectives ("Plaatsing", "Veiligheid", "Installatie"),
+# which open a sentence or stand alone as a heading; only for words no name list knows.
+DUTCH_NOUN_ENDING_RE = re.compile(
+    r"[^\W\d_]{3}(?:ing|ingen|heid|heden|schap|teit|isme|atie|aties)$"
 )
 # Endings that mark a surname in many languages: Slavic (-ić, -ov, -ski), Flemish (-ckx, -aert,
 # -mans), Italian (-elli, -ini), Spanish (-ez). Only for words no list knows, and never hyphenated.
@@ -144,12 +162,58 @@ def _is_sentence_start(tokens: list[Token], index: int) -> bool:
     previous = tokens[index - 1].text
     if previous not in SENTENCE_END and previous not in ("-", "(", "["):
         return False
-    # "dr. Jansen" and "J. Jansen": an abbreviation's or initial's full stop ends no sentence.
-    return not (previous == "." and index >= 2 and _is_initial_or_title(tokens[index - 2].text))
+    # "dr. Jansen" and "J. Jansen": an abbreviation's or initial's full stop ends no sentence, but
+    # a unit's does ("op 20 °C. Zet de thermostaat …").
+    return not (
+        previous == "."
+        and index >= 2
+        and _is_initial_or_title(tokens[index - 2].text)
+        and not _is_unit(tokens, index - 2)
+    )
+
+
+def _is_unit(tokens: list[Token], index: int) -> bool:
+    """A unit symbol after a number ("20 °C", "16 A", "230 V"), which is not an initial."""
+    if index == 0:
+        return False
+    token, previous = tokens[index], tokens[index - 1]
+    if previous.text == "\u00b0":
+        return token.space_before == ""
+    return (
+        token.text in UNIT_SYMBOLS
+        and previous.text[0].isdigit()
+        and token.space_before in ("", " ")
+    )
+
+
+def _in_capitals_heading(text: str, chunk: "Chunk") -> bool:
+    """The chunk stands in a line of three or more words without a lower-case letter."""
+    line_start = text.rfind("\n", 0, chunk.start) + 1
+    line_end = text.find("\n", chunk.end)
+    line = text[line_start : len(text) if line_end == -1 else line_end]
+    return len(line.split()) >= 3 and not any(c.islower() for c in line)
+
+
+def _legal_form_at(members: list[Token]) -> int:
+    """Where a legal form ("B.V.", "N.V.", "VOF", "Holding") ends a firm's name, or 0."""
+    for k in range(1, len(members)):
+        rest = members[k:]
+        if all(t.space_before == "" for t in rest[1:]) and (
+            fold("".join(t.text for t in rest).replace(".", "")) in LEGAL_FORMS
+        ):
+            return k
+    return 0
 
 
 def _is_initial_or_title(word: str) -> bool:
-    return (len(word) <= 2 and word[:1].isupper()) or word.lower() in PERSON_TITLES
+    return (len(word) <= 2 and word[:1].isupper() and not _is_capitals_word(word)) or (
+        word.lower() in PERSON_TITLES
+    )
+
+
+def _is_capitals_word(word: str) -> bool:
+    """ "OK", "HR", "II": a word or numeral in capitals, not two initials."""
+    return len(word) == 2 and word.isupper() and word.lower() in COMMON_ACRONYMS
 
 
 def _is_initial(tokens: list[Token], index: int) -> bool:
@@ -159,6 +223,8 @@ def _is_initial(tokens: list[Token], index: int) -> bool:
         len(token.text) <= 2
         and token.text[0].isupper()
         and token.text.isalpha()
+        # "Bevestig met OK. Houd …": a word in capitals, not two initials.
+        and not _is_capitals_word(token.text)
         and index + 1 < len(tokens)
         and tokens[index + 1].text == "."
         and tokens[index + 1].space_before == ""
@@ -183,7 +249,7 @@ def chunks(tokens: list[Token], is_given_name=lambda word: False) -> list[Chunk]
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if not (token.is_word and token.is_capitalised):
+        if not (token.is_word and token.is_capitalised) or _is_unit(tokens, i):
             i += 1
             continue
         members = [token]
@@ -265,6 +331,37 @@ class NameFinder:
     def is_ordinary(self, word: str) -> bool:
         """A word that is ordinary text when capitalised at a sentence start (or in English)."""
         return self.words.is_common(word) or self.is_title(word)
+
+    @staticmethod
+    def is_verb_stem(word: str) -> bool:
+        """A Dutch verb as it opens an instruction: "Hang", "Koppel", "Bel", "Controleer"."""
+        return fold(word) in INSTRUCTION_VERBS
+
+    def is_opening_word(self, word: str) -> bool:
+        """A word that opens a sentence or stands alone as a heading in manuals and HR texts,
+        though a name list may hold it too: an instruction's verb ("Hang de unit", "Boor de
+        gaten") or a noun ("Plaatsing", "Onderhoud", "Tank")."""
+        folded = fold(word)
+        if folded in INSTRUCTION_VERBS or folded in DUTCH_NOUNS:
+            return True
+        # "Groningen", "Beijing" end like a noun too.
+        return (
+            bool(DUTCH_NOUN_ENDING_RE.search(word))
+            and not self.is_name_word(word)
+            and not self.words.is_place(word)
+        )
+
+    def _opens_sentence(self, tokens: list[Token], index: int) -> bool:
+        """At a sentence start, or after a heading noun there that lost its line break
+        ("Plaatsing Hang de unit …" from a PDF)."""
+        while not _is_sentence_start(tokens, index):
+            index -= 1
+            word = tokens[index].text
+            if not (
+                word[0].isupper() and self.is_opening_word(word) and not self.is_verb_stem(word)
+            ):
+                return False
+        return True
 
     # -- classification -------------------------------------------------------------------------
 
@@ -373,6 +470,11 @@ class NameFinder:
             word = members[0].text
             if self.is_title(word) or word.lower() in SPEECH_BEFORE:
                 cue = True
+            elif initial and self._opening_word_before_name(word, members[1].text):
+                # "Bel Pieter Bakker", "Plaatsing Hang de unit": a heading noun keeps the start.
+                members.pop(0)
+                initial = not self.is_verb_stem(word)
+                continue
             elif not (initial and self.words.is_common(word) and not self.is_name_word(word)) or (
                 word in CAPITAL_INTERFIXES and members[1].text in INTERFIXES
             ):
@@ -398,6 +500,13 @@ class NameFinder:
             yield self._sub_chunk(head, tokens, chunk, initial), False
             initial, cue = False, True
         yield self._sub_chunk(members, tokens, chunk, initial), cue
+
+    def _opening_word_before_name(self, word: str, following: str) -> bool:
+        """An opening verb or noun before other capitalised words, unless it is a given name
+        itself before a surname ("Hang Li"); then only before a given name ("Bel Pieter")."""
+        if not self.is_opening_word(word) or word in CAPITAL_INTERFIXES:
+            return False
+        return not self.words.is_first_name(word) or self.words.is_first_name(following)
 
     def _name_start(self, members: list[Token]) -> int:
         """Where a full name (a given name and more) starts after other words, or 0."""
@@ -548,6 +657,20 @@ class NameFinder:
             and not (cue and not initial)
         ):
             return None
+        if _in_capitals_heading(text, chunk):
+            # "ROOSTER EN CONTACTGEGEVENS", "VOORWAARDEN (VERSIE 2022)": a title, not a name.
+            return None
+        if (
+            single
+            and initial
+            and self.is_opening_word(word)
+            and not self._speech_after(tokens, chunk)
+        ):
+            # "Hang de unit op", "Koppel de leidingen", a heading "Plaatsing": no name follows.
+            return None
+        if not single and _legal_form_at(chunk.tokens):
+            # "Warmtewerk Installatietechniek B.V.", "Jansen VOF": a firm, even with a given name.
+            return self._span(chunk, text, EntityType.ORGANIZATION, 0.8, "legal form")
 
         title_before = cue and not initial
         if self._speaker_before_quote(tokens, chunk) and not any(
@@ -571,7 +694,7 @@ class NameFinder:
         if (
             any(self.is_org_word(w) for w in words[1:])
             or (not single and self.is_org_word(word) and not self.is_title(word))
-            or (not single and ORG_SUFFIX_RE.search(last))
+            or (not single and (ORG_SUFFIX_RE.search(last) or ORG_COMPOUND_RE.search(last)))
         ):
             return self._span(chunk, text, EntityType.ORGANIZATION, 0.75, "company form")
         if single and self.is_acronym(word) and word not in self.words.countries:
@@ -644,14 +767,21 @@ class NameFinder:
     def _deduce_persons(self, text, tokens, deduce_persons, spans) -> list[Span]:
         """deduce's person names the chunker missed (e.g. "de Vries" inside a sentence)."""
         extra = []
+        starts = [t.start for t in tokens]
         for start, end in deduce_persons:
             if any(s.start < end and start < s.end for s in spans):
                 continue
-            inner = [t for t in tokens if start <= t.start and t.end <= end]
+            inner = [
+                t
+                for t in tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+                if t.end <= end
+            ]
             while inner and (
                 self.is_title(inner[0].text)
                 or inner[0].text == "."
                 or self.is_ordinary(inner[0].text)
+                # "20 °C. Zet …": a unit and its full stop are no initial.
+                or _is_unit(tokens, bisect.bisect_left(starts, inner[0].start))
             ):
                 inner.pop(0)
             while inner and (
@@ -665,6 +795,8 @@ class NameFinder:
             if not inner or not inner[0].is_capitalised:
                 continue
             if len(inner) == 1 and not self._hyphenated_name(inner[0].text):
+                continue
+            if self._opening_words_only(tokens, inner):
                 continue
             inner = inner[self._name_start(inner) :]
             first = tokens.index(inner[0])
@@ -682,6 +814,16 @@ class NameFinder:
                 continue
             extra.append(Span(s, e, EntityType.PERSON, name, 0.7, "deduce"))
         return extra
+
+    def _opening_words_only(self, tokens: list[Token], inner: list[Token]) -> bool:
+        """deduce's name is only an instruction's verb or a heading at a sentence start ("Hang"
+        in "Hang de unit op", "Plaatsing Hang"), with no speech verb after it ("Hang zei")."""
+        if not all(self.is_opening_word(t.text) for t in inner):
+            return False
+        first = tokens.index(inner[0])
+        return self._opens_sentence(tokens, first) and not self._speech_after(
+            tokens, Chunk(inner, first, True)
+        )
 
     @staticmethod
     def _recurring(text: str, tokens, undecided: list[Chunk], spans: list[Span]) -> list[Span]:
