@@ -7,3 +7,8 @@ class LocationKind(models.TextChoices):
     HUB = "hub", _("Hub")
     ONLINE = "online", _("Online")
     HYBRID = "hybrid", _("Hybrid")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wendbaar.accounts.models import Restricted
-from wendbaar.meetings.choices import LocationKind
+from wendbaar.meetings.choices import LocationKind, TaskStatus
 
 
 class Meeting(Restricted):
@@ -37,6 +37,26 @@ class Meeting(Restricted):
         related_name="meetings",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The minutes as published: the reviewed text and items of one accepted minutes draft.
+    published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("minutes published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_draft = models.ForeignKey(
+        "copilot.Draft",
+        verbose_name=_("minutes draft"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_text = models.TextField(_("published minutes"), blank=True)
+    published_content = models.JSONField(_("published minutes items"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -73,6 +93,7 @@ class Participant(models.Model):
         related_name="+",
     )
     name = models.CharField(_("name in the transcript"), max_length=200, blank=True)
+    minutes_sent_at = models.DateTimeField(_("minutes sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -126,3 +147,50 @@ class TranscriptLine(models.Model):
             return ""
         total = int(self.start_seconds)
         return f"{total // 3600:d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+class ActionTask(models.Model):
+    """An action item of published minutes: a task for its owner, traceable to the lines it
+    comes from. Items whose owner is not a person of the meeting keep the name only."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    position = models.PositiveIntegerField(_("number"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_tasks",
+    )
+    owner_name = models.CharField(_("owner in the minutes"), max_length=200, blank=True)
+    task = models.TextField(_("task"))
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    lines = models.JSONField(_("transcript lines"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="unique_meeting_task")
+        ]
+        indexes = [models.Index(fields=["owner", "status"], name="meetings_task_owner_status")]
+
+    def __str__(self):
+        return self.task
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == TaskStatus.DONE
+
+    @property
+    def first_line(self) -> int | None:
+        return self.lines[0] if self.lines else None

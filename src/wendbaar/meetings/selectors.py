@@ -3,7 +3,8 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
 from wendbaar.accounts.models import visible_q
-from wendbaar.meetings.models import Meeting, Participant
+from wendbaar.meetings.choices import TaskStatus
+from wendbaar.meetings.models import ActionTask, Meeting, Participant
 
 
 def meeting_visible_q(user):
@@ -36,3 +37,55 @@ def meeting_lines(*, meeting: Meeting):
 
 def meeting_participants(*, meeting: Meeting):
     return meeting.participant_rows.select_related("person").order_by("name", "pk")
+
+
+def meeting_published_get(*, user, pk: int) -> Meeting:
+    """A meeting the person may see whose minutes are published, else 404."""
+    from django.http import Http404
+
+    meeting = meeting_get(user=user, pk=pk)
+    if meeting.published_at is None:
+        raise Http404
+    return meeting
+
+
+def minutes_publishable_draft(*, user, meeting: Meeting):
+    """The newest accepted minutes draft of the meeting that this person may publish, if any."""
+    from wendbaar.copilot.choices import Capability
+    from wendbaar.copilot.selectors import draft_for_subject, draft_may_review
+    from wendbaar.meetings.services import publishable_statuses
+
+    if meeting.published_at is not None:
+        return None
+    drafts = draft_for_subject(user=user, subject=meeting).filter(
+        capability=Capability.MEETINGS, kind="minutes", status__in=publishable_statuses()
+    )
+    for draft in drafts.order_by("-updated_at", "-pk"):
+        if draft_may_review(user, draft):
+            return draft
+    return None
+
+
+def meeting_tasks(*, meeting: Meeting) -> QuerySet[ActionTask]:
+    return meeting.tasks.select_related("owner").order_by("position")
+
+
+def task_list(*, user, status: str = "") -> QuerySet[ActionTask]:
+    """A person's own tasks from published minutes: open ones first, soonest due first."""
+    from django.db.models import F
+
+    tasks = ActionTask.objects.filter(owner_id=getattr(user, "pk", None)).select_related("meeting")
+    if status in TaskStatus.values:
+        tasks = tasks.filter(status=status)
+    # "open" sorts after "done": descending puts the open tasks first.
+    return tasks.order_by("-status", F("due").asc(nulls_last=True), "meeting__date", "pk")
+
+
+def task_get(*, user, pk: int) -> ActionTask:
+    """One of the person's own tasks, or 404: other people's tasks are not there for them."""
+    from django.http import Http404
+
+    task = task_list(user=user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    return task

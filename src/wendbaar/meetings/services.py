@@ -1,12 +1,15 @@
 """Writing meetings: a meeting with its transcript, and a minutes draft made from it."""
 
 import dataclasses
+import re
 import time
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wendbaar.accounts.choices import Visibility
@@ -17,8 +20,8 @@ from wendbaar.audit.models import AiCallOutcome
 from wendbaar.audit.services import audit_log, log_ai_call
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.meetings import transcripts
-from wendbaar.meetings.choices import LocationKind
-from wendbaar.meetings.models import Meeting, Participant, TranscriptLine
+from wendbaar.meetings.choices import LocationKind, TaskStatus
+from wendbaar.meetings.models import ActionTask, Meeting, Participant, TranscriptLine
 
 
 def _check_audience(*, actor, team, visibility: str) -> None:
@@ -237,3 +240,285 @@ def _cited_turns(content: dict) -> set[int]:
 
     walk(content)
     return found
+
+
+# Publishing -----------------------------------------------------------------------------------
+
+_ACTION_LINE = re.compile(r"^\s*[-*•]\s*(?P<owner>[^:]{1,200}):\s*(?P<task>.+)$")
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def _task_key(text: str, words: int | None = None) -> str:
+    """A task as compared across the items and the reviewed text: its first words, without the
+    due date the text adds in brackets and without closing punctuation."""
+    text = re.sub(r"\([^()]*\d{4}-\d{2}-\d{2}[^()]*\)\s*\.?\s*$", "", text)
+    parts = text.split()
+    return _normal(" ".join(parts[:words] if words else parts)).rstrip(" .…,;:")
+
+
+def _published_actions(*, proposed: dict, final_text: str, final_content: dict) -> list[dict]:
+    """The action items the reviewer kept. When the items themselves were edited they are taken
+    as they are; otherwise an item counts when its line is still in the reviewed text (each line
+    stands for one item), and the owner and due date written on that line win."""
+    items = [
+        dict(item)
+        for item in final_content.get("action_items") or []
+        if isinstance(item, dict) and str(item.get("task") or "").strip()
+    ]
+    if final_content != proposed:
+        return items
+    lines = [m for m in map(_ACTION_LINE.match, final_text.splitlines()) if m]
+    found: dict[int, re.Match] = {}
+    used: set[int] = set()
+    # First the lines that still say exactly what the item says, then lines the reviewer
+    # reworded but that start the same way.
+    for exact in (True, False):
+        for number, item in enumerate(items):
+            if number in found:
+                continue
+            want = _task_key(str(item["task"]), 20 if exact else 6)
+            for position, line in enumerate(lines):
+                have = _task_key(line["task"], None if exact else 6)
+                if position not in used and want and have == want:
+                    found[number] = line
+                    used.add(position)
+                    break
+    kept = []
+    for number, item in enumerate(items):
+        line = found.get(number)
+        if line is None:
+            continue
+        owner = line["owner"].strip()
+        item["owner"] = None if owner.startswith("(") else owner
+        due = _ISO_DATE.search(line["task"])
+        item["due"] = due.group(1) if due else None
+        kept.append(item)
+    return kept
+
+
+def _resolve_owner(name, people: list[User]) -> User | None:
+    """An owner's name → a person of the meeting: the full name, else a first name only one has."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    key = _normal(name)
+    full = [p for p in people if _normal(p.full_name) == key]
+    if len(full) == 1:
+        return full[0]
+    first = [p for p in people if _normal(p.full_name).split()[:1] == [key]]
+    return first[0] if len(first) == 1 else None
+
+
+def _parse_due(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def publishable_statuses() -> tuple[str, ...]:
+    from wendbaar.copilot.choices import DraftStatus
+
+    return (DraftStatus.ACCEPTED, DraftStatus.EDITED)
+
+
+def minutes_publish(*, actor, meeting: Meeting, draft, base_url: str = "") -> Meeting:
+    """Publish the reviewed minutes of a meeting: keep the final text and items, turn action items
+    into tasks for their owners and mail the minutes to every participant with an address.
+
+    Only for an accepted minutes draft of this meeting, by someone who may review it. Publishing
+    a meeting that is already published changes nothing and sends nothing."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wendbaar.accounts.selectors import can_view
+    from wendbaar.copilot.choices import Capability
+    from wendbaar.copilot.models import Draft, Review
+    from wendbaar.copilot.selectors import draft_may_review
+    from wendbaar.meetings.selectors import meeting_visible_q
+
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        if locked is None or not Meeting.objects.filter(meeting_visible_q(actor), pk=meeting.pk):
+            raise BusinessRuleError(
+                _("This meeting does not exist."), code="not_found", status_code=404
+            )
+        meeting = locked
+        draft = Draft.objects.filter(pk=draft.pk).first()
+        if draft is None or not can_view(actor, draft):
+            raise BusinessRuleError(
+                _("This draft does not exist."), code="not_found", status_code=404
+            )
+        subject_type = ContentType.objects.get_for_model(Meeting)
+        if (
+            draft.capability != Capability.MEETINGS
+            or draft.kind != "minutes"
+            or draft.subject_type_id != subject_type.pk
+            or draft.subject_id != str(meeting.pk)
+        ):
+            raise BusinessRuleError(
+                _("This draft is not the minutes of this meeting."),
+                code="wrong_draft",
+                status_code=400,
+            )
+        if not draft_may_review(actor, draft):
+            raise BusinessRuleError(
+                _("Only the reviewer of the minutes can publish them."),
+                code="not_reviewer",
+                status_code=403,
+            )
+        if meeting.published_at is not None:
+            return meeting  # published before: no second set of tasks or mails
+        review = Review.objects.filter(draft=draft).first()
+        if draft.status not in publishable_statuses() or review is None:
+            raise BusinessRuleError(
+                _("Accept the minutes draft before you publish it."), code="not_accepted"
+            )
+        final_text = review.final_text
+        final_content = dict(review.final_content or draft.content or {})
+        actions = _published_actions(
+            proposed=draft.content, final_text=final_text, final_content=final_content
+        )
+        final_content["action_items"] = actions
+        people = [
+            row.person
+            for row in meeting.participant_rows.select_related("person")
+            if row.person is not None and row.person.full_name
+        ]
+        line_numbers = list(meeting.lines.order_by("index").values_list("index", flat=True))
+        tasks = []
+        for position, item in enumerate(actions, start=1):
+            owner = _resolve_owner(item.get("owner"), people)
+            turns = [t for t in item.get("turns") or [] if isinstance(t, int)]
+            tasks.append(
+                ActionTask(
+                    meeting=meeting,
+                    position=position,
+                    owner=owner,
+                    owner_name=(owner.full_name if owner else str(item.get("owner") or ""))[:200],
+                    task=str(item["task"]).strip(),
+                    due=_parse_due(item.get("due")),
+                    lines=[line_numbers[t] for t in turns if 0 <= t < len(line_numbers)],
+                )
+            )
+        ActionTask.objects.bulk_create(tasks)
+        meeting.published_at = timezone.now()
+        meeting.published_by = actor
+        meeting.published_draft = draft
+        meeting.published_text = final_text
+        meeting.published_content = final_content
+        meeting.save(
+            update_fields=[
+                "published_at",
+                "published_by",
+                "published_draft",
+                "published_text",
+                "published_content",
+            ]
+        )
+        recipients = list(
+            meeting.participant_rows.filter(person__is_active=True, minutes_sent_at__isnull=True)
+            .exclude(person__email="")
+            .values_list("pk", flat=True)
+        )
+        audit_log(
+            actor=actor,
+            action="meetings.minutes_published",
+            target=meeting,
+            data={
+                "draft": draft.pk,
+                "tasks": len(tasks),
+                "tasks_without_owner": sum(1 for t in tasks if t.owner is None),
+                "recipients": len(recipients),
+            },
+        )
+        transaction.on_commit(lambda: _queue_minutes_mail(recipients, base_url))
+    return meeting
+
+
+def _queue_minutes_mail(participant_ids: list[int], base_url: str) -> None:
+    from wendbaar.meetings.tasks import minutes_email_task
+
+    for pk in participant_ids:
+        minutes_email_task.enqueue(pk, base_url)
+
+
+def minutes_mail_send(*, participant_id: int, base_url: str = "") -> bool:
+    """Mail the published minutes (with the PDF attached) to one participant, in their language,
+    listing their own tasks. Each participant gets them once."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    from wendbaar.meetings import exports
+
+    with transaction.atomic():
+        row = (
+            Participant.objects.select_for_update()
+            .select_related("meeting", "person")
+            .filter(pk=participant_id)
+            .first()
+        )
+        if (
+            row is None
+            or row.minutes_sent_at is not None
+            or row.person is None
+            or not row.person.is_active
+            or not row.person.email
+            or row.meeting.published_at is None
+        ):
+            return False
+        person, meeting = row.person, row.meeting
+        link = (
+            base_url.rstrip("/") + reverse("meetings:detail", args=[meeting.pk]) if base_url else ""
+        )
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            context = {
+                "meeting": meeting,
+                "person": person,
+                "minutes": exports.markdown(meeting),
+                "tasks": list(meeting.tasks.filter(owner=person).order_by("position")),
+                "link": link,
+                "tasks_link": base_url.rstrip("/") + reverse("meetings:tasks") if base_url else "",
+            }
+            subject = "".join(
+                render_to_string("meetings/email/minutes_subject.txt", context).splitlines()
+            )
+            body = render_to_string("meetings/email/minutes.txt", context)
+        message = EmailMessage(subject=subject, body=body, to=[person.email])
+        message.attach(exports.filename(meeting, "pdf"), exports.pdf(meeting), "application/pdf")
+        message.send()
+        row.minutes_sent_at = timezone.now()
+        row.save(update_fields=["minutes_sent_at"])
+        audit_log(
+            actor=None,
+            action="meetings.minutes_sent",
+            target=meeting,
+            data={"participant": row.pk, "person": person.pk},
+        )
+    return True
+
+
+def task_set_done(*, actor, task: ActionTask, done: bool) -> ActionTask:
+    """The owner marks their task done, or open again. Nobody else can."""
+    with transaction.atomic():
+        task = (
+            ActionTask.objects.select_for_update()
+            .filter(pk=task.pk, owner_id=getattr(actor, "pk", None))
+            .first()
+        )
+        if task is None:
+            raise BusinessRuleError(
+                _("This task does not exist."), code="not_found", status_code=404
+            )
+        status = TaskStatus.DONE if done else TaskStatus.OPEN
+        if task.status != status:
+            task.status = status
+            task.done_at = timezone.now() if done else None
+            task.save(update_fields=["status", "done_at"])
+            audit_log(
+                actor=actor,
+                action="meetings.task_done" if done else "meetings.task_reopened",
+                target=task,
+                data={"meeting": task.meeting_id},
+            )
+    return task

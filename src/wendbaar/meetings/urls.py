@@ -9,4 +9,9 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/minutes/", views.make_minutes, name="make_minutes"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/export/<slug:fmt>/", views.export, name="export"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/open.ics", views.tasks_ics, name="tasks_ics"),
+    path("tasks/<int:pk>/status/", views.task_status, name="task_status"),
 ]

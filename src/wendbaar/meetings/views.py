@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -11,8 +12,9 @@ from django.views.decorators.http import require_POST
 from wendbaar.accounts.models import Team
 from wendbaar.accounts.selectors import is_admin
 from wendbaar.common.errors import BusinessRuleError
-from wendbaar.copilot.selectors import draft_for_subject
-from wendbaar.meetings import forms, selectors, services, transcripts
+from wendbaar.copilot.selectors import draft_for_subject, draft_get
+from wendbaar.meetings import exports, forms, selectors, services, transcripts
+from wendbaar.meetings.choices import TaskStatus
 
 
 def _teams_for(user):
@@ -80,6 +82,8 @@ def detail(request, pk: int):
             "lines": selectors.meeting_lines(meeting=meeting),
             "participants": selectors.meeting_participants(meeting=meeting),
             "drafts": draft_for_subject(user=request.user, subject=meeting),
+            "publishable": selectors.minutes_publishable_draft(user=request.user, meeting=meeting),
+            "tasks": selectors.meeting_tasks(meeting=meeting),
         },
     )
 
@@ -95,3 +99,97 @@ def make_minutes(request, pk: int):
         return redirect("meetings:detail", pk=pk)
     messages.success(request, _("Minutes drafted. Check them before you publish."))
     return redirect("copilot:draft_detail", pk=draft.pk)
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    try:
+        draft = draft_get(user=request.user, pk=int(request.POST.get("draft", "")))
+    except ValueError:
+        raise Http404 from None
+    already = meeting.published_at is not None
+    try:
+        meeting = services.minutes_publish(
+            actor=request.user,
+            meeting=meeting,
+            draft=draft,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        if already:
+            messages.info(request, _("These minutes were already published."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Minutes published: %(tasks)s tasks made and the minutes sent to the participants."
+                )
+                % {"tasks": meeting.tasks.count()},
+            )
+    return redirect("meetings:detail", pk=pk)
+
+
+@login_required
+def export(request, pk: int, fmt: str):
+    """The published minutes as Markdown, DOCX or PDF, or the action items as iCalendar."""
+    if fmt not in exports.CONTENT_TYPES:
+        raise Http404
+    meeting = selectors.meeting_published_get(user=request.user, pk=pk)
+    if fmt == "md":
+        body = exports.markdown(meeting).encode()
+    elif fmt == "docx":
+        body = exports.docx(meeting)
+    elif fmt == "pdf":
+        body = exports.pdf(meeting)
+    else:
+        body = exports.ics(
+            meeting,
+            selectors.meeting_tasks(meeting=meeting).select_related("meeting"),
+            base_url=request.build_absolute_uri("/"),
+        ).encode()
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(meeting, fmt)}"'
+    return response
+
+
+@login_required
+def tasks(request):
+    status = request.GET.get("status", "")
+    status = status if status in TaskStatus.values else ""
+    return render(
+        request,
+        "meetings/tasks.html",
+        {
+            "tasks": selectors.task_list(user=request.user, status=status),
+            "status": status,
+            "statuses": TaskStatus.choices,
+        },
+    )
+
+
+@login_required
+def tasks_ics(request):
+    body = exports.ics_calendar(
+        list(selectors.task_list(user=request.user, status=TaskStatus.OPEN)),
+        base_url=request.build_absolute_uri("/"),
+    )
+    response = HttpResponse(body.encode(), content_type=exports.CONTENT_TYPES["ics"])
+    response["Content-Disposition"] = 'attachment; filename="tasks.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def task_status(request, pk: int):
+    task = selectors.task_get(user=request.user, pk=pk)
+    done = request.POST.get("done") == "1"
+    services.task_set_done(actor=request.user, task=task, done=done)
+    if done:
+        messages.success(request, _("Task marked as done."))
+    else:
+        messages.success(request, _("Task open again."))
+    return redirect("meetings:tasks")
