@@ -209,6 +209,11 @@ def test_my_tasks_and_marking_done(
     with pytest.raises(BusinessRuleError):
         services.task_set_done(actor=alice, task=task, done=True)
     assert AuditEvent.objects.filter(action="meetings.task_done").count() == 1
+    calendar = client_for(bob).get(reverse("meetings:tasks_ics")).content.decode()
+    assert calendar.count("BEGIN:VTODO") == 1 and f"task-{task.pk}@" in calendar
+    assert (
+        "BEGIN:VTODO" not in client_for(alice).get(reverse("meetings:tasks_ics")).content.decode()
+    )
 
 
 def test_exports_parse_back(
@@ -229,6 +234,7 @@ def test_exports_parse_back(
     markdown = get("md").content.decode()
     assert markdown.startswith("# Notulen: Planning onderhoud")
     assert "## Actiepunten" in markdown and "- Bob Jansen: Ik stuur de planning" in markdown
+    assert "\n   - We moeten het onderhoudsschema" in markdown  # points under their topic
 
     document = docx.Document(io.BytesIO(get("docx").content))
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]

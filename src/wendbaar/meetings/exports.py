@@ -54,7 +54,8 @@ def filename(meeting: Meeting, extension: str) -> str:
 
 def blocks(meeting: Meeting) -> tuple[str, list[tuple[str, str]]]:
     """The title and the blocks of the published minutes: (kind, text) with kind one of
-    heading, bullet, numbered (text keeps its number) or paragraph."""
+    heading, bullet, subbullet (a point under a numbered topic), numbered (text keeps its
+    number) or paragraph."""
     lines = [line.strip() for line in meeting.published_text.splitlines()]
     lines = [line for line in lines if line]
     with translation.override(_language(meeting)):
@@ -72,7 +73,8 @@ def blocks(meeting: Meeting) -> tuple[str, list[tuple[str, str]]]:
         if line.casefold().rstrip(":") in SECTION_LABELS:
             out.append(("heading", line.rstrip(":")))
         elif match := _BULLET.match(line):
-            out.append(("bullet", match.group(1)))
+            under = out and out[-1][0] in ("numbered", "subbullet")
+            out.append(("subbullet" if under else "bullet", match.group(1)))
         elif _NUMBERED.match(line):
             out.append(("numbered", line))
         else:
@@ -93,11 +95,13 @@ def markdown(meeting: Meeting) -> str:
             out += ["", f"## {_md_escape(text)}", ""]
         elif kind == "bullet":
             out.append(f"- {_md_escape(text)}")
+        elif kind == "subbullet":
+            out.append(f"   - {_md_escape(text)}")
         elif kind == "numbered":
             number, rest = _NUMBERED.match(text).groups()
             out.append(f"{number}. {_md_escape(rest)}")
         else:
-            if previous in ("bullet", "numbered"):
+            if previous in ("bullet", "subbullet", "numbered"):
                 out.append("")
             out += [_md_escape(text), ""]
         previous = kind
@@ -117,6 +121,8 @@ def docx(meeting: Meeting) -> bytes:
             document.add_heading(text, level=1)
         elif kind == "bullet":
             document.add_paragraph(text, style="List Bullet")
+        elif kind == "subbullet":
+            document.add_paragraph(text, style="List Bullet 2")
         else:
             document.add_paragraph(text)
     out = io.BytesIO()
@@ -138,7 +144,10 @@ def pdf(meeting: Meeting) -> bytes:
         if kind == "heading":
             lines += [("", 11, 0), (text, 13, 0)]
             continue
-        first, rest, indent = ("• ", "  ", 12) if kind == "bullet" else ("", "", 0)
+        first, rest, indent = {
+            "bullet": ("• ", "  ", 12),
+            "subbullet": ("• ", "  ", 28),
+        }.get(kind, ("", "", 0))
         wrapped = textwrap.wrap(text, 86) or [""]
         lines += [
             ((first if i == 0 else rest) + part, 11, indent) for i, part in enumerate(wrapped)
