@@ -164,3 +164,32 @@ def test_personal_data_is_counted_for_the_hygiene_view(alice, team_a, import_tex
     )
     counts = Document.objects.get(pk=document.pk).current_version.personal_data
     assert counts.get("EMAIL") == 1 and counts.get("IBAN") == 1
+
+
+def test_a_new_version_keeps_the_title_people_gave_the_document(
+    alice, team_a, import_text, django_capture_on_commit_callbacks
+):
+    document = import_text(actor=alice, text=HANDBOOK, filename="handboek.txt", team=team_a)
+    services.document_update(actor=alice, document=document, title="Personeelshandboek")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_import(
+            actor=alice,
+            filename="handboek-v2.md",
+            data=b"# Handboek 2027\n\nVerlof vraag je drie weken vooraf aan.",
+            document=document,
+        )
+    assert Document.objects.get(pk=document.pk).title == "Personeelshandboek"
+
+
+def test_a_team_member_may_edit_but_not_change_who_sees_a_document(alice, team_a, import_text):
+    from tests.accounts.factories import UserFactory
+
+    colleague = UserFactory(email="carla@example.nl", full_name="Carla Smit", teams=[team_a])
+    document = import_text(actor=alice, text=HANDBOOK, team=team_a)
+    services.document_update(actor=colleague, document=document, title="Verlof en ziekte")
+    with pytest.raises(BusinessRuleError) as error:
+        services.document_update(
+            actor=colleague, document=document, visibility=Visibility.ORGANISATION
+        )
+    assert error.value.code == "forbidden"
+    assert Document.objects.get(pk=document.pk).visibility == Visibility.TEAM

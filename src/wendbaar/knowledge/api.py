@@ -6,6 +6,7 @@ Every endpoint answers from what the caller may see, exactly as the web app does
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -197,11 +198,10 @@ class SearchFilter(Schema):
 def search(request, filters: Query[SearchFilter]):
     """Documents for a query, best first, with their matching passages."""
     if not filters.q.strip():
-        raise BusinessRuleError("Give a search query (q).", code="empty_query", status_code=400)
+        raise BusinessRuleError(_("Give a search query (q)."), code="empty_query", status_code=400)
     hits = selectors.document_search(
         user=request.user, query=filters.q, k=max(1, min(filters.k, 50)), tag=filters.tag
     )
-    services.documents_mark_retrieved(h.document.pk for h in hits)
     return [
         {"document": h.document, "score": h.score, "passages": [_passage(p) for p in h.passages]}
         for h in hits

@@ -13,6 +13,7 @@ only over those candidates, so permissions stay exactly as the index applied the
 A document's score is that of its best passage.
 """
 
+import hashlib
 import itertools
 import math
 import re
@@ -57,6 +58,11 @@ _QUESTION_WORDS = frozenset(
         "which",
     ]
 )
+
+
+def passage_hash(text: str) -> str:
+    """A passage's identity for learned feedback: its words, whitespace aside."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
 @lru_cache(maxsize=2)

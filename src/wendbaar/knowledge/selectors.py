@@ -5,11 +5,12 @@ through the search index's permission filter, and the two are checked against ea
 passage whose document was just made private is not shown even before the index catches up.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from wendbaar.accounts.selectors import get_visible_or_404, visible_to
@@ -18,6 +19,9 @@ from wendbaar.ai.search.backends import get_backend
 from wendbaar.ai.search.selectors import chunk_search
 from wendbaar.knowledge import ranking
 from wendbaar.knowledge.models import Document, PassageFeedback, Question
+from wendbaar.knowledge.ranking import passage_hash
+
+logger = logging.getLogger(__name__)
 
 # Passages the index hands over for re-ranking; more finds more, costs more.
 CANDIDATES = 60
@@ -32,8 +36,10 @@ def document_list(
     team_id: int | None = None,
     expired: bool = False,
 ) -> QuerySet[Document]:
-    documents = visible_to(Document.objects.all(), user).select_related(
-        "team", "owner", "current_version"
+    documents = (
+        visible_to(Document.objects.all(), user)
+        .select_related("team", "owner", "current_version")
+        .defer("current_version__text")
     )
     if query:
         documents = documents.filter(title__icontains=query)
@@ -108,7 +114,15 @@ def passages_rank(
     query = (query or "").strip()[:MAX_QUERY_CHARS]
     if not query:
         return []
-    hits = chunk_search(user=user, query=query, k=CANDIDATES, content_types=[Document])
+    try:
+        question_vector = embed_texts([query])[0]
+    except Exception:
+        # Passages are still found by their words; the index says so in its log.
+        logger.exception("Knowledge: the question could not be embedded.")
+        question_vector = None
+    hits = chunk_search(
+        user=user, query=query, k=CANDIDATES, content_types=[Document], vector=question_vector
+    )
     if not hits:
         return []
     documents = visible_to(Document.objects.all(), user).filter(
@@ -130,18 +144,19 @@ def passages_rank(
         return []
     ids, matrix = get_backend().load_embeddings([h.chunk.pk for h in hits])
     vectors = dict(zip(ids.tolist(), matrix, strict=True))
-    question_vector = embed_texts([query])[0]
-    feedback = _feedback_for(hits)
+    hashes = {h.chunk.pk: passage_hash(h.chunk.text) for h in hits}
+    feedback = _feedback_for(hits, hashes)
     candidates = [
         ranking.Candidate(
             key=h,
             text=h.chunk.text,
             vector=vectors.get(h.chunk.pk),
-            feedback=feedback.get((int(h.chunk.object_id), _hash(h.chunk.text)), 0.0),
+            feedback=feedback.get((int(h.chunk.object_id), hashes[h.chunk.pk]), 0.0),
         )
         for h in hits
     ]
-    ranked = ranking.rank(query, question_vector if np.any(question_vector) else None, candidates)
+    usable = question_vector is not None and np.any(question_vector)
+    ranked = ranking.rank(query, question_vector if usable else None, candidates)
     return [
         Passage(
             document=by_id[int(c.key.chunk.object_id)],
@@ -157,15 +172,9 @@ def passages_rank(
     ]
 
 
-def _hash(text: str) -> str:
-    from wendbaar.knowledge.services import passage_hash
-
-    return passage_hash(text)
-
-
-def _feedback_for(hits) -> dict[tuple[int, str], float]:
+def _feedback_for(hits, hashes: dict[int, str]) -> dict[tuple[int, str], float]:
     """(document id, passage hash) → -1..1 from reviews of answers that cited the passage."""
-    keys = {(int(h.chunk.object_id), _hash(h.chunk.text)) for h in hits}
+    keys = {(int(h.chunk.object_id), hashes[h.chunk.pk]) for h in hits}
     rows = PassageFeedback.objects.filter(
         document_id__in={d for d, _ in keys}, passage_hash__in={p for _, p in keys}
     )
@@ -189,7 +198,9 @@ def document_search(*, user, query: str, k: int = 10, **filters) -> list[Documen
             hit = grouped[passage.document.pk] = DocumentHit(passage.document, passage.score, [])
         if len(hit.passages) < 3:
             hit.passages.append(passage)
-    return list(grouped.values())
+    hits = list(grouped.values())
+    prefetch_related_objects([h.document for h in hits], "tags")
+    return hits
 
 
 def question_list(*, user) -> QuerySet[Question]:
@@ -219,5 +230,4 @@ def document_counts(*, user) -> dict:
     return documents.aggregate(
         total=Count("pk"),
         expired=Count("pk", filter=Q(valid_until__lt=today)),
-        never_retrieved=Count("pk", filter=Q(retrieval_count=0)),
     )

@@ -25,7 +25,7 @@ from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot.choices import ReviewDecision
 from wendbaar.knowledge import parsing
 from wendbaar.knowledge.models import Document, DocumentVersion, PassageFeedback, Question, Tag
-from wendbaar.knowledge.ranking import language_of
+from wendbaar.knowledge.ranking import language_of, passage_hash
 from wendbaar.knowledge.tasks import version_scan_task
 
 logger = logging.getLogger(__name__)
@@ -46,10 +46,6 @@ class ImportResult:
     version: DocumentVersion | None = None
     message: str = ""
     code: str = ""
-
-
-def passage_hash(text: str) -> str:
-    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
 def document_may_edit(user, document: Document) -> bool:
@@ -136,7 +132,11 @@ def document_import(
                 valid_until=valid_until,
             )
             status = ImportStatus.CREATED
-        document.title = (title or parsed.title or Path(name).stem.replace("_", " "))[:250]
+        if status == ImportStatus.CREATED:
+            document.title = (title or parsed.title or Path(name).stem.replace("_", " "))[:250]
+        elif title:
+            # A new version keeps the title people may have edited, unless given a new one.
+            document.title = title[:250]
         document.language = language_of(parsed.text[:5000])
         if valid_until is not None:
             document.valid_until = valid_until
@@ -272,7 +272,25 @@ def document_update(
         )
     new_team = team if team is not None else document.team
     new_visibility = visibility or document.visibility
-    if (new_team != document.team) or (new_visibility != document.visibility):
+    audience_changes = (
+        new_team != document.team
+        or new_visibility != document.visibility
+        or (
+            shared_with_teams is not None
+            and set(shared_with_teams) != set(document.shared_with_teams.all())
+        )
+        or (
+            shared_with_roles is not None
+            and set(shared_with_roles) != set(document.shared_with_roles.all())
+        )
+    )
+    if audience_changes:
+        if document.owner_id != actor.pk and not is_admin(actor):
+            raise BusinessRuleError(
+                _("Only the owner or an administrator may change who sees this document."),
+                code="forbidden",
+                status_code=403,
+            )
         _check_audience(actor=actor, team=new_team, visibility=new_visibility)
     before = {"title": document.title, "visibility": document.visibility, "team": document.team_id}
     if title is not None and title.strip():

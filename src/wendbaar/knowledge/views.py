@@ -29,9 +29,7 @@ def home(request):
     tag = request.GET.get("tag", "").strip()
     context = {"query": query, "tag": tag, "counts": selectors.document_counts(user=request.user)}
     if query:
-        results = selectors.document_search(user=request.user, query=query, tag=tag)
-        services.documents_mark_retrieved(hit.document.pk for hit in results)
-        context["results"] = results
+        context["results"] = selectors.document_search(user=request.user, query=query, tag=tag)
     else:
         documents = selectors.document_list(user=request.user, tag=tag)
         context["page"] = Paginator(documents, 25).get_page(request.GET.get("page"))
@@ -50,7 +48,8 @@ def ask(request):
             outcome = services.question_ask(actor=request.user, question=form.cleaned_data["q"])
         except BusinessRuleError as exc:
             form.add_error("q", exc.message)
-    template = "knowledge/ask.html#answer" if request.htmx and outcome else "knowledge/ask.html"
+    partial = request.htmx and not request.htmx.boosted and request.method == "POST"
+    template = "knowledge/ask.html#answer" if partial else "knowledge/ask.html"
     return render(
         request,
         template,
@@ -137,6 +136,8 @@ def passage(request, pk: int, position: int):
     ):
         before = version.text[max(0, int(start) - 600) : int(start)]
         after = version.text[int(end) : int(end) + 600]
+    # Opening a passage is what "found" means for the hygiene view (typing a search is not).
+    services.documents_mark_retrieved([document.pk])
     return render(
         request,
         "knowledge/passage.html",

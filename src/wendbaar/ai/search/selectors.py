@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+import numpy as np
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
@@ -15,13 +16,20 @@ def chunk_search(
     k: int = 10,
     content_types: Iterable[type[Model] | ContentType] | None = None,
     record_ids: Iterable[str | int] | None = None,
+    vector: np.ndarray | None = None,
 ) -> list[Hit]:
     """The `k` passages that best match `query` by words and meaning, among those `user` may see.
 
-    `content_types` and `record_ids` narrow the search (e.g. to documents, or to one meeting).
+    `content_types` and `record_ids` narrow the search (e.g. to documents, or to one meeting);
+    `vector` is the query's embedding when the caller has already made it.
     """
     return get_backend().search(
-        user=user, query=query, k=k, content_types=content_types, record_ids=record_ids
+        user=user,
+        query=query,
+        k=k,
+        content_types=content_types,
+        record_ids=record_ids,
+        vector=vector,
     )
 
 

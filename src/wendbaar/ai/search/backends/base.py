@@ -177,16 +177,29 @@ class SearchBackend:
         k: int = 10,
         content_types: Iterable[type[Model] | ContentType] | None = None,
         record_ids: Iterable[str | int] | None = None,
+        vector: np.ndarray | None = None,
     ) -> list[Hit]:
-        """The `k` best chunks for `query` among those `user` may see, by words and meaning."""
+        """The `k` best chunks for `query` among those `user` may see, by words and meaning.
+
+        `vector` is the query's embedding when the caller already has it (it is made otherwise).
+        """
         return self._search(
             keys=user_principals(user),
             query=query,
             k=k,
             filters=Filters.build(content_types, record_ids),
+            vector=vector,
         )
 
-    def _search(self, *, keys: Sequence[str], query: str, k: int, filters: Filters) -> list[Hit]:
+    def _search(
+        self,
+        *,
+        keys: Sequence[str],
+        query: str,
+        k: int,
+        filters: Filters,
+        vector: np.ndarray | None = None,
+    ) -> list[Hit]:
         """`search` for a person's permission keys (no keys see nothing)."""
         parsed = search_query.parse(query)
         k = max(0, min(int(k), MAX_K))
@@ -198,7 +211,8 @@ class SearchBackend:
             words = self.word_ranking(keys=keys, parsed=parsed, filters=filters, limit=depth)
         meanings = []
         try:
-            vector = embeddings.embed_texts([parsed.text])[0]
+            if vector is None:
+                vector = embeddings.embed_texts([parsed.text])[0]
         except Exception:
             # Finding passages by their words is better than finding nothing.
             logger.exception("Search: the query could not be embedded; searching by words only.")
