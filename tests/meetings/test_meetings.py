@@ -4,6 +4,7 @@ with) see, searchable, with a minutes draft whose items cite the transcript line
 from datetime import date
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
 from wendbaar.accounts.choices import Visibility
@@ -140,3 +141,18 @@ def test_pages_refuse_a_broken_transcript_with_a_message(alice, client_for):
     )
     assert response.status_code == 200 and "opname.wav" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def test_searching_meetings_finds_what_was_said_only_in_meetings_one_may_see(
+    alice, bob, admin_user, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _create(alice, participants=[bob])
+    found = selectors.meeting_passages(user=bob, query="onderhoudsschema warmtepompen")
+    assert [row["meeting"] for row in found] == [meeting]
+    assert selectors.meeting_passages(user=admin_user, query="onderhoudsschema") == []
+    page = client_for(admin_user).get(reverse("meetings:home"), {"q": "onderhoudsschema"})
+    assert "warmtepompen rond krijgen" not in page.content.decode()
+    assert "Planning onderhoud" not in page.content.decode()
+    with pytest.raises(Http404):
+        services.minutes_propose(actor=admin_user, meeting=meeting)

@@ -89,3 +89,20 @@ def task_get(*, user, pk: int) -> ActionTask:
     if task is None:
         raise Http404
     return task
+
+
+def meeting_passages(*, user, query: str, k: int = 20) -> list:
+    """Transcript passages that match `query` by words and meaning, from meetings `user` may see
+    (the index holds the participants' and audience's keys; the meetings are checked again)."""
+    from wendbaar.ai.search.selectors import chunk_search
+
+    query = (query or "").strip()[:1000]
+    if not query:
+        return []
+    hits = chunk_search(user=user, query=query, k=k, content_types=[Meeting])
+    meetings = meeting_list(user=user).in_bulk([int(h.chunk.object_id) for h in hits])
+    return [
+        {"meeting": meetings[int(h.chunk.object_id)], "hit": h}
+        for h in hits
+        if int(h.chunk.object_id) in meetings
+    ]

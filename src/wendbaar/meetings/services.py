@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -141,7 +142,10 @@ def minutes_propose(*, actor, meeting: Meeting):
     from wendbaar.copilot.choices import Capability
     from wendbaar.copilot.services import SourceIn, draft_propose
     from wendbaar.meetings import minutes as minutes_engine
+    from wendbaar.meetings.selectors import meeting_visible_q
 
+    if not Meeting.objects.filter(meeting_visible_q(actor), pk=meeting.pk).exists():
+        raise Http404
     started = time.monotonic()
     lines = list(meeting.lines.order_by("index"))
     if not lines:
@@ -339,7 +343,10 @@ def minutes_publish(*, actor, meeting: Meeting, draft, base_url: str = "") -> Me
 
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        if locked is None or not Meeting.objects.filter(meeting_visible_q(actor), pk=meeting.pk):
+        if (
+            locked is None
+            or not Meeting.objects.filter(meeting_visible_q(actor), pk=meeting.pk).exists()
+        ):
             raise BusinessRuleError(
                 _("This meeting does not exist."), code="not_found", status_code=404
             )

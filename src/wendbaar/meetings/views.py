@@ -24,10 +24,13 @@ def _teams_for(user):
 @login_required
 def home(request):
     query = request.GET.get("q", "").strip()[:200]
-    page = Paginator(selectors.meeting_list(user=request.user, query=query), 25).get_page(
+    page = Paginator(selectors.meeting_list(user=request.user), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "meetings/home.html", {"page": page, "query": query})
+    passages = selectors.meeting_passages(user=request.user, query=query) if query else []
+    return render(
+        request, "meetings/home.html", {"page": page, "query": query, "passages": passages}
+    )
 
 
 @login_required
