@@ -111,6 +111,12 @@ def team_list(*, user) -> QuerySet[Team]:
     return Team.objects.annotate(member_count=Count("memberships")).order_by("name")
 
 
+def team_choices(*, user) -> QuerySet[Team]:
+    """The teams a person may give a record to: their own, or every team for an administrator."""
+    teams = Team.objects.order_by("name")
+    return teams if is_admin(user) else teams.filter(memberships__user=user)
+
+
 def team_members(*, team: Team) -> QuerySet[Membership]:
     return (
         team.memberships.select_related("user")

@@ -11,7 +11,6 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,13 +214,7 @@ def folder_import(
             )
         else:
             try:
-                size = file.stat().st_size
-                if size > parsing.max_bytes():
-                    raise BusinessRuleError(
-                        _("%(name)s: the file is larger than %(limit)s.")
-                        % {"name": file.name, "limit": filesizeformat(parsing.max_bytes())},
-                        code="too_large",
-                    )
+                parsing.check_size(file.name, file.stat().st_size)
                 result = document_import(
                     actor=actor,
                     filename=file.name,

@@ -9,17 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wendbaar.accounts.models import Team
-from wendbaar.accounts.selectors import is_admin
+from wendbaar.accounts.selectors import team_choices
 from wendbaar.ai.search.models import Chunk
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.knowledge import forms, parsing, selectors, services
 from wendbaar.knowledge import hygiene as hygiene_checks
 from wendbaar.knowledge.models import Document
-
-
-def _teams_for(user):
-    return Team.objects.all() if is_admin(user) else Team.objects.filter(memberships__user=user)
 
 
 @login_required
@@ -63,7 +58,7 @@ def ask(request):
 
 @login_required
 def upload(request):
-    teams = _teams_for(request.user)
+    teams = team_choices(user=request.user)
     form = forms.UploadForm(request.POST or None, request.FILES or None, teams=teams)
     results = []
     if request.method == "POST" and form.is_valid():
@@ -163,7 +158,7 @@ def document_edit(request, pk: int):
     if not services.document_may_edit(request.user, document):
         raise Http404
     form = forms.DocumentEditForm(
-        request.POST or None, initial=_edit_initial(document), teams=_teams_for(request.user)
+        request.POST or None, initial=_edit_initial(document), teams=team_choices(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

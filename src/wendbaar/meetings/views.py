@@ -9,16 +9,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wendbaar.accounts.models import Team
-from wendbaar.accounts.selectors import is_admin
+from wendbaar.accounts.selectors import team_choices
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot.selectors import draft_for_subject, draft_get
 from wendbaar.meetings import exports, forms, selectors, services, transcripts
 from wendbaar.meetings.choices import TaskStatus
-
-
-def _teams_for(user):
-    return Team.objects.all() if is_admin(user) else Team.objects.filter(memberships__user=user)
 
 
 @login_required
@@ -36,7 +31,7 @@ def home(request):
 @login_required
 def create(request):
     form = forms.MeetingForm(
-        request.POST or None, request.FILES or None, teams=_teams_for(request.user)
+        request.POST or None, request.FILES or None, teams=team_choices(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
