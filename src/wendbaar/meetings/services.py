@@ -460,7 +460,9 @@ def minutes_mail_send(*, participant_id: int, base_url: str = "") -> bool:
 
     with transaction.atomic():
         row = (
-            Participant.objects.select_for_update()
+            # Only the participant row is locked: PostgreSQL cannot lock the nullable side of
+            # the outer join to the person.
+            Participant.objects.select_for_update(of=("self",))
             .select_related("meeting", "person")
             .filter(pk=participant_id)
             .first()
