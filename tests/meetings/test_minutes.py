@@ -209,3 +209,76 @@ def test_eval_minutes_cli_exit_status_2_on_missing_folder(tmp_path):
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 2 and "not found" in result.stderr
+
+
+RECAP_MEETING = [
+    ("Anna de Vries", "Goedemorgen. Eerste punt: de voorraad in het magazijn klopt niet meer."),
+    ("Pieter Bakker", "Ik ben donderdag trouwens op kantoor in Zwolle, voor wie me zoekt."),
+    ("Anna de Vries", "Sanne, kun jij de voorraadlijst naast de boekhouding leggen?"),
+    ("Sanne Jansen", "Ja, doe ik. Dan zie ik meteen welke artikelen afwijken."),
+    ("Youssef Amrani", "Zal ik anders ook de leverancier van de stellingen bellen?"),
+    ("Anna de Vries", "Nee, laat maar, de stellingen doen we niet meer."),
+    ("Pieter Bakker", "En de nieuwe heftruck, die bestel ik wel als de offerte binnen is."),
+    ("Anna de Vries", "Goed, dan even op een rij. Sanne vergelijkt morgen de voorraadlijst met de "
+     "boekhouding. Pieter bestelt voor vrijdag de heftruck en plant volgende week de training "
+     "voor de chauffeurs. Youssef ruimt deze week het magazijn op, en ik bel donderdag de "
+     "accountant. En de verzekering van het pand staat nog open. Geen nieuwe stellingen."),
+    ("Sanne Jansen", "Helder."),
+]  # fmt: skip
+
+
+def test_recap_gives_the_actions_and_leaves_out_passing_remarks():
+    minutes = make_minutes(RECAP_MEETING, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    items = [(a.owner, a.task, a.due) for a in minutes.action_items]
+    assert (
+        "Sanne Jansen",
+        "De voorraadlijst met de boekhouding vergelijken",
+        date(2026, 1, 13),
+    ) in items
+    assert ("Pieter Bakker", "De heftruck bestellen", date(2026, 1, 16)) in items
+    # a clause with its own verb and object is its own task, with its own date
+    assert ("Pieter Bakker", "De training voor de chauffeurs plannen", date(2026, 1, 23)) in items
+    assert ("Youssef Amrani", "Het magazijn opruimen", date(2026, 1, 16)) in items
+    # "… en ik bel donderdag": the speaker's own task
+    assert ("Anna de Vries", "De accountant bellen", date(2026, 1, 15)) in items
+    # open work named in the recap has no owner; passing remarks and withdrawn offers are gone
+    assert (None, "De verzekering van het pand", None) in items
+    assert len(items) == 6
+    assert not any(
+        "kantoor" in task.lower() or "stellingen" in task.lower() for _o, task, _d in items
+    )
+
+
+def test_recap_rules_out_as_a_decision():
+    minutes = make_minutes(RECAP_MEETING, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    assert any(d.text == "Geen nieuwe stellingen." for d in minutes.decisions)
+
+
+def test_english_recap_uses_base_verbs_and_no_deadline_is_no_date():
+    turns = [
+        ("Anna de Vries", "We need the new pricing page before the campaign starts."),
+        ("Pieter Bakker", "I'm in the office on Thursday if anyone wants to pair."),
+        ("Anna de Vries", "Let me summarise. Sanne writes the pricing page copy by Friday. "
+         "Pieter updates the style guide, no deadline. No paid ads."),
+    ]  # fmt: skip
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="en", participants=PEOPLE)
+    items = [(a.owner, a.task, a.due) for a in minutes.action_items]
+    assert items == [
+        ("Sanne Jansen", "Write the pricing page copy", date(2026, 1, 16)),
+        ("Pieter Bakker", "Update the style guide", None),
+    ]
+    assert any(d.text == "No paid ads." for d in minutes.decisions)
+
+
+def test_recap_asked_of_someone_is_read_from_their_answer():
+    turns = [
+        ("Anna de Vries", "Pieter, wil jij de actiepunten even samenvatten?"),
+        ("Pieter Bakker", "Ja. Sanne schrijft de nieuwsbrief, eind van de maand. Ik bel de "
+         "drukker over de monsters, morgen."),
+    ]  # fmt: skip
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    items = [(a.owner, a.task, a.due) for a in minutes.action_items]
+    assert items == [
+        ("Sanne Jansen", "De nieuwsbrief schrijven", date(2026, 1, 31)),
+        ("Pieter Bakker", "De drukker over de monsters bellen", date(2026, 1, 13)),
+    ]

@@ -680,6 +680,81 @@ _LEAD_IN = re.compile(
     r"yes|yeah|so|and|but|then|right|well|alright|fine|great|sure|good)\b[,.!]?\s*)+",
     re.I,
 )
+_RECAP = re.compile(
+    r"\b(?:samenvatten|samenvatting|op\s+een\s+rij|rond\s+ik\s+af|actiepunten|afspraken\s+(?:nog\s+)?even|"
+    r"summari[sz]e|summary|recap|read\s+back|to\s+sum\s+up|action\s+items|wrap\s+up)\b",
+    re.I,
+)
+_RECAP_LEAD = re.compile(r"^(?:(?:en|and|dan|then|ook|also|verder|ja|yes)\b[,:]?\s*)+", re.I)
+_RECAP_SELF = re.compile(r"(?:ik|i)\b\s*(?=\w)", re.I)
+_CLAUSE_SPLIT = re.compile(r",?\s+(?:en|and)\s+", re.I)
+_NO_DEADLINE = re.compile(
+    r",?\s*\b(?:no|geen)\s+(?:deadline|haast|rush)\b|,?\s*\bwhenever\b.*$", re.I
+)
+_RULED_OUT = re.compile(r"(?:geen|no)\s+\w+", re.I)
+_AFTERTHOUGHT = re.compile(
+    r",\s*(?:en\s+|and\s+)?(?:dan|die|dat|want|maar|zodat|so|which|but|then)\s+\w+\s+\w+", re.I
+)
+_OPEN_ITEM = re.compile(
+    r"(?P<what>.{3,60}?),?\s+(?:(?:die|dat|that|which)\s+)?(?:staat|staan|blijft|blijven|is|are|"
+    r"remains?)\s+(?:nog\s+|still\s+)?open\b",
+    re.I,
+)
+_OBJECT_DETERMINERS = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "die",
+        "dat",
+        "deze",
+        "dit",
+        "zijn",
+        "haar",
+        "hun",
+        "iets",
+        "twee",
+        "drie",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "his",
+        "her",
+        "their",
+        "two",
+        "three",
+        "some",
+    ]
+)
+_PARTICLES = frozenset(
+    [
+        "vast",
+        "in",
+        "aan",
+        "op",
+        "uit",
+        "terug",
+        "door",
+        "af",
+        "mee",
+        "rond",
+        "tegen",
+        "over",
+        "na",
+        "bij",
+        "om",
+        "toe",
+        "weg",
+    ]
+)
+_NL_IRREGULAR = {
+    "doet": "doen", "doe": "doen", "gaat": "gaan", "ga": "gaan", "staat": "staan",
+    "ziet": "zien", "heeft": "hebben", "heb": "hebben", "komt": "komen", "kom": "komen",
+    "kan": "kunnen", "wil": "willen", "zal": "zullen", "is": "zijn", "ben": "zijn",
+}  # fmt: skip
+_EN_IRREGULAR = {"does": "do", "goes": "go", "has": "have", "is": "be"}
 _REQUEST_FRAME = re.compile(
     r"^(?:(?:kun|kan|wil|zou|ga|moet)\s+(?:jij|je|u)(?:\s+misschien)?(?:\s+ervoor\s+zorgen\s+dat)?\s*|"
     r"(?:can|could|would|will)\s+you(?:\s+please)?\s*|please\s+|(?:ik|i)\s+(?:ga|zal|will)\s+|"
@@ -723,7 +798,8 @@ _TODAY_EXTRA = re.compile(
 )
 _VAGUE = re.compile(
     r"\b(?:na\s+de\s+\w*vakantie|after\s+the\s+\w+|na\s+black\s+friday|als\s+ik\s+tijd\s+heb|"
-    r"zodra|geen\s+haast|when\s+i\s+have\s+time|no\s+rush)\b",
+    r"zodra|geen\s+haast|when\s+i\s+have\s+time|no\s+rush|geen\s+deadline|no\s+deadline|"
+    r"whenever)\b",
     re.I,
 )
 
@@ -882,6 +958,79 @@ def _phrase(text: str, people: _People) -> str:
     text = _REQUEST_FRAME.sub("", text).strip()
     text = text.rstrip("?!. ,")
     return text[:1].upper() + text[1:] if text else ""
+
+
+def _nl_infinitive(word: str) -> str:
+    """ "belt" / "bel" -> "bellen", "stuurt" -> "sturen", "schrijft" -> "schrijven"; a guess."""
+    lower = word.lower()
+    if lower in _NL_IRREGULAR:
+        return _NL_IRREGULAR[lower]
+    stem = lower
+    if lower not in _VERBS_NL and lower.endswith("t") and len(lower) > 3:
+        if lower[-2] not in "aeiou":
+            stem = lower[:-1]
+        elif len(lower) > 4 and lower[-3:-1] in ("aa", "ee", "oo", "uu"):
+            stem = lower  # "praat", "laat": the stem itself ends in t
+    if len(stem) < 2 or not stem.isalpha():
+        return word
+    vowels = "aeiouy"
+    last = stem[-1]
+    soft = {"f": "v", "s": "z"}
+    if last in vowels:
+        return stem + "n"
+    if len(stem) >= 3 and stem[-3] == stem[-2] and stem[-2] in vowels:  # stuur, maak, lees
+        return stem[:-2] + soft.get(last, last) + "en"
+    if len(stem) >= 3 and (stem[-2] in vowels or stem[-2] == "j") and stem[-3] in vowels:
+        # schrijf, zoek, kijk
+        return stem[:-1] + soft.get(last, last) + "en"
+    if len(stem) >= 2 and stem[-2] in vowels and last not in "wxy":  # bel, zet, plan, leg
+        core = re.sub(r"^(?:be|ver|ont|her|ge)", "", stem)
+        if stem.endswith(("el", "en", "er")) and len(core) > 4:
+            return stem + "en"  # regel, teken
+        return stem + last + "en"
+    return stem + "en"  # werk, vraag? (handled above), check
+
+
+def _en_base(word: str) -> str:
+    lower = word.lower()
+    if lower in _EN_IRREGULAR:
+        return _EN_IRREGULAR[lower]
+    if lower.endswith("ies") and len(lower) > 4:
+        return lower[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return lower[:-2]
+    if lower.endswith("s") and not lower.endswith("ss") and len(lower) > 3:
+        return lower[:-1]
+    return lower
+
+
+def _as_task(text: str, language: str) -> str:
+    """A recap clause as a task: "Bestelt de units" -> "De units bestellen", "Writes X" -> "Write X"."""
+    words = text.split()
+    if not words or not words[0].isalpha():
+        return text
+    if language == "en":
+        words[0] = _en_base(words[0])
+        text = " ".join(words)
+    else:
+        # Each "… en plant ze in" clause gets its verb as an infinitive at the end, with its particle.
+        parts = re.split(r"(,\s*|\s+en\s+)", text)
+        for i in range(0, len(parts), 2):
+            clause = parts[i].split()
+            if not clause or not clause[0].isalpha():
+                continue
+            head = clause[0].lower()
+            if i and (head in _OBJECT_DETERMINERS or not head.endswith("t") or len(head) < 3):
+                continue
+            verb = head if head.endswith("en") and len(head) > 3 else _nl_infinitive(head)
+            rest = clause[1:]
+            if rest and rest[-1].lower() in _PARTICLES and len(rest) > 1:
+                verb = rest[-1].lower() + verb
+                rest = rest[:-1]
+            parts[i] = " ".join([*rest, verb])
+        text = "".join(parts)
+    text = text.strip(" ,")
+    return text[:1].upper() + text[1:]
 
 
 class _Engine:
@@ -1048,6 +1197,17 @@ class _Engine:
             ):
                 continue
             out.append(Decision(text=text, turns=turns, confidence=confidence))
+        # The recap also states what was ruled out: "Geen kortingscode." / "No site visit."
+        for s in self._recap_sentences():
+            body = _RECAP_LEAD.sub("", s.text).strip()
+            if not _RULED_OUT.match(body) or self._task_words(body) < 1:
+                continue
+            keys = _keys(body)
+            if any(keys and len(keys & _keys(d.text)) / len(keys) > 0.6 for d in out):
+                continue
+            text = body[:1].upper() + body[1:]
+            text = text if text.endswith((".", "!")) else text.rstrip("?") + "."
+            out.append(Decision(text=text, turns=[s.turn], confidence=0.7))
         return out
 
     def _decision_source(self, s: _Sentence, m: re.Match) -> _Sentence | None:
@@ -1094,6 +1254,7 @@ class _Engine:
                 continue
             found.append(action)
         self._withdraw(found)
+        found = self._with_recap(found)
         items = []
         for a in found:
             if a.withdrawn:
@@ -1187,6 +1348,147 @@ class _Engine:
             keys=_keys(task),
         )
 
+    # ---------------------------------------------------------------- recap
+
+    def _recap_sentences(self) -> list[_Sentence]:
+        """The closing read-back of the actions: "Dan even op een rij. Kevin belt …", "Let me summarise."."""
+        for s in reversed(self.sentences):
+            if not _RECAP.search(s.text):
+                continue
+            same = [t for t in self.by_turn.get(s.turn, []) if t.index > s.index]
+            if len(same) < 2 and s.question:
+                # "Linda, wil jij het even samenvatten?": the answer is the recap.
+                same = list(self.by_turn.get(s.turn + 1, []))
+            if sum(1 for t in same if self._recap_owner(t)[0]) >= 2:
+                return same
+        return []
+
+    def _recap_owner(self, s: _Sentence) -> tuple[str | None, int]:
+        """Who a recap sentence gives work to, and where the rest of the sentence starts."""
+        text = _RECAP_LEAD.sub("", s.text)
+        offset = len(s.text) - len(text)
+        m = _RECAP_SELF.match(text)
+        if m:
+            return self.people.resolve(s.speaker), offset + m.end()
+        for start, end, name in self.people.mentions(text):
+            if start != 0:
+                break
+            rest = text[end:]
+            pair = re.match(r"\s+(?:en|and)\s+(\w+)", rest)
+            if pair and self.people.resolve(pair.group(1)):
+                end += pair.end()
+                rest = text[end:]
+            words = _WORD.findall(rest[:30])
+            if words and words[0].lower() not in ("is", "was", "zegt", "said", "says", "vond"):
+                return name, offset + end
+        return None, 0
+
+    def _recap_items(self, s: _Sentence) -> list[tuple[str | None, str]]:
+        owner, start = self._recap_owner(s)
+        if owner is None:
+            return []
+        body = s.text[start:].strip()
+        items: list[tuple[str | None, str]] = []
+        # "… en doet woensdag die cv" / "… en ik bel morgen": a clause with its own subject or time.
+        for m in reversed(list(_CLAUSE_SPLIT.finditer(body))):
+            right = body[m.end() :]
+            first = _WORD.findall(right)[:1]
+            if not first:
+                continue
+            head = first[0].lower()
+            self_led = head in ("ik", "i")
+            named = self.people.resolve(first[0]) if first[0][:1].isupper() else None
+            verb = head.endswith("s" if self.language == "en" else "t") and len(head) > 2
+            # "… en doet woensdag die cv": a second verb with an object of its own is a second task.
+            rest = right
+            if self.date is not None:
+                for position, _v, phrase, _c in sorted(
+                    find_dates(right, self.date, self.language), reverse=True
+                ):
+                    rest = rest[:position] + rest[position + len(phrase) :]
+            obj = [w.lower() for w in _WORD.findall(rest)[1:4]]
+            if self_led or named or (verb and any(w in _OBJECT_DETERMINERS for w in obj)):
+                clause_owner = owner
+                clause = right
+                if self_led:
+                    clause_owner = self.people.resolve(s.speaker)
+                    clause = right[len(first[0]) :]
+                elif named:
+                    clause_owner = named
+                    clause = right[len(first[0]) :]
+                items.append((clause_owner, clause.strip(" ,.")))
+                body = body[: m.start()]
+        items.append((owner, body.strip(" ,.")))
+        return list(reversed(items))
+
+    def _open_recap_items(self, recap: list[_Sentence]) -> list[_Action]:
+        """ "En de ladders staan open": work the recap names without an owner."""
+        out = []
+        last = recap[-1].turn
+        tail = [t for t in self.sentences if t.index > recap[-1].index and t.turn <= last + 2]
+        for s in [*recap, *tail]:
+            m = _OPEN_ITEM.match(_RECAP_LEAD.sub("", s.text))
+            if not m or self.people.mentions(m.group("what")):
+                continue
+            task = m.group("what").strip(" ,")
+            if self._task_words(task) < 1 or any(_keys(task) <= a.keys for a in out):
+                continue
+            task = task[:1].upper() + task[1:]
+            out.append(
+                _Action(s, task, None, 0.0, None, "", 0.0, 0.6, [s.turn], "recap", keys=_keys(task))
+            )
+        return out
+
+    def _with_recap(self, found: list[_Action]) -> list[_Action]:
+        recap = self._recap_sentences()
+        if not recap:
+            return found
+        out: list[_Action] = []
+        used: set[int] = set()
+        for s in recap:
+            for owner, clause in self._recap_items(s):
+                if self._task_words(clause) < 1:
+                    continue
+                due, due_text, due_conf = None, "", 0.0
+                if self.date is not None and not _VAGUE.search(clause):
+                    dates = find_dates(clause, self.date, self.language)
+                    if dates:
+                        _p, due, due_text, due_conf = dates[0]
+                clause = _AFTERTHOUGHT.split(clause, maxsplit=1)[0]
+                clause = _NO_DEADLINE.sub("", clause)
+                task = _as_task(self._strip_dates(_phrase(clause, self.people)), self.language)
+                keys = _keys(task)
+                best, best_score = None, 0.0
+                for i, a in enumerate(found):
+                    if i in used or a.withdrawn or a.owner != owner:
+                        continue
+                    score = len(keys & (a.keys | _keys(a.sentence.text))) / (len(keys) or 1)
+                    if score > best_score:
+                        best, best_score = i, score
+                turns = [s.turn]
+                if best is not None and best_score >= 0.2:
+                    # The recap states the final word; the earlier discussion only adds its turns.
+                    used.add(best)
+                    turns = sorted(set(found[best].turns) | {s.turn})
+                out.append(
+                    _Action(
+                        s,
+                        task,
+                        owner,
+                        0.9,
+                        due,
+                        due_text,
+                        max(due_conf, 0.7),
+                        0.9,
+                        turns,
+                        "recap",
+                        keys=keys,
+                    )
+                )
+        # With a recap, what it leaves out was passing talk, an offer not taken up, or withdrawn.
+        out += self._open_recap_items(recap)
+        return out
+
     def _task_words(self, task: str) -> int:
         names = {w.lower() for name in self.people.full for w in name.split()}
         return len([w for w in _content(_WORD.findall(task.lower())) if w not in names])
@@ -1262,10 +1564,12 @@ class _Engine:
         for position, _value, phrase, _c in sorted(
             find_dates(task, self.date, self.language), reverse=True
         ):
-            task = (
-                task[:position].rstrip() + " " + task[position + len(phrase) :].lstrip()
-            ).strip()
-        task = re.sub(r"\s+(?:uiterlijk|voor|before|by|op|on)\s*$", "", task).strip(" ,")
+            # "voor vrijdag", "op vier januari", "by Friday": the preposition goes with the date.
+            head = re.sub(
+                r"(?:^|\s+)(?:uiterlijk|voor|before|by|op|on)\s*$", "", task[:position].rstrip()
+            )
+            task = (head + " " + task[position + len(phrase) :].lstrip()).strip()
+        task = re.sub(r"\s*,\s*(?=,|$)", "", task).strip(" ,")
         return task[:1].upper() + task[1:] if task else task
 
     def _due(self, s: _Sentence, owner: str | None) -> tuple[date | None, str, float]:
