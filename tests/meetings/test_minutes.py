@@ -282,3 +282,94 @@ def test_recap_asked_of_someone_is_read_from_their_answer():
         ("Sanne Jansen", "De nieuwsbrief schrijven", date(2026, 1, 31)),
         ("Pieter Bakker", "De drukker over de monsters bellen", date(2026, 1, 13)),
     ]
+
+
+PROPOSALS = [
+    ("Anna de Vries", "Dan de kerstborrel voor het personeel en de klanten."),
+    ("Pieter Bakker", "Zullen we de kerstborrel dit jaar in het magazijn in Deventer houden?"),
+    ("Sanne Jansen", "Ja, prima, dat scheelt een hoop huur."),
+    ("Anna de Vries", "Dan de nieuwe bestelbussen voor de monteurs."),
+    ("Youssef Amrani", "Ik heb drie offertes voor elektrische bestelbussen opgevraagd."),
+    ("Anna de Vries", "Dus: we leasen vanaf april twee elektrische bestelbussen bij de dealer in Zwolle."),
+    ("Pieter Bakker", "Oké. Ik stuur de offertes morgen naar de boekhouder."),
+    ("Anna de Vries", "Dan even op een rij. Pieter stuurt morgen de offertes naar de boekhouder. "
+                      "Sanne reserveert deze week het magazijn voor de borrel. "
+                      "De oude bussen gaan in mei naar de veiling."),
+    ("Anna de Vries", "Bedankt allemaal."),
+]  # fmt: skip
+
+
+def test_decisions_without_cue_words_come_from_agreement_chair_and_recap():
+    minutes = make_minutes(PROPOSALS, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    texts = [d.text for d in minutes.decisions]
+    # A proposal another participant agrees to, phrased as the decided content.
+    assert any("kerstborrel" in t and "magazijn" in t and not t.startswith("Zullen") for t in texts)
+    # The chair's "Dus: X" gives X, without the lead-in.
+    assert any(t.startswith("We leasen vanaf april") for t in texts)
+    # An ownerless statement in the closing recap is a decision.
+    assert any("veiling" in t for t in texts)
+    # Actions are not counted as decisions.
+    assert not any("offertes" in t or "reserveert" in t for t in texts)
+
+
+def test_personal_commitment_and_old_agreement_are_not_decisions():
+    turns = [
+        (
+            "Anna de Vries",
+            "We hadden vorig jaar afgesproken dat de werkplaats op vrijdag dicht is.",
+        ),
+        ("Pieter Bakker", "I propose that the new client portal opens in two steps."),
+        ("Sanne Jansen", "Agreed."),
+        ("Pieter Bakker", "Then I'll have it agreed with the client by Tuesday."),
+        ("Anna de Vries", "We decided that the helpdesk stays open on Saturday mornings."),
+    ]
+    texts = [d.text for d in make_minutes(turns, meeting_date=MONDAY, language="en").decisions]
+    assert any("client portal opens in two steps" in t for t in texts)
+    assert any("helpdesk stays open" in t for t in texts)
+    assert not any("werkplaats" in t or "Tuesday" in t for t in texts)
+
+
+def test_proposal_that_nobody_agrees_to_is_no_decision():
+    turns = [
+        ("Anna de Vries", "Zullen we de vergadering voortaan op maandagmiddag in Zwolle houden?"),
+        ("Pieter Bakker", "Dat weet ik nog niet, daar moet ik over nadenken."),
+    ]
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="nl")
+    assert not any("maandagmiddag" in d.text for d in minutes.decisions)
+
+
+def _long_meeting(n_turns):
+    subjects = [
+        "de planning",
+        "de offerte",
+        "het onderhoud",
+        "de klant",
+        "de begroting",
+        "het rooster",
+    ]
+    places = ["Zwolle", "Deventer", "Apeldoorn", "Kampen", "Twello", "Utrecht", "Houten"]
+    turns = []
+    for i in range(n_turns):
+        speaker = PEOPLE[i % len(PEOPLE)]
+        text = (
+            f"Over {subjects[i % 6]} in {places[i % 7]}: de stand is punt {i}, "
+            f"met {i % 11} meldingen en {i % 13} open vragen van de monteurs in week {i % 52}."
+        )
+        turns.append((speaker, text))
+    return turns
+
+
+def test_minutes_text_length_follows_the_meeting():
+    short = make_minutes(DUTCH, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    long = make_minutes(_long_meeting(900), meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    short_words = len(short.minutes_text.split())
+    long_words = len(long.minutes_text.split())
+    long_transcript = sum(len(t.split()) for _, t in _long_meeting(900))
+    assert short_words < 120  # a short stand-up gets a short document
+    assert long_words > short_words
+    assert long_words <= 0.03 * long_transcript + 40
+    # Decisions and actions are always in the document, in full.
+    assert "Besluiten" in short.minutes_text and "Actiepunten" in short.minutes_text
+    for action in short.action_items:
+        if action.confidence >= 0.7:
+            assert action.task.split()[0] in short.minutes_text

@@ -647,9 +647,50 @@ _DECISION = re.compile(
     r"dan\s+beslissen\s+we|akkoord|we(?:'ve|\s+have)?\s+decided|we\s+decide|let's\s+go\s+with|"
     r"we'll\s+go\s+with|we(?:'ve|\s+have)?\s+agreed|we\s+agree|agreed|decision\s+is|"
     r"we're\s+going\s+with|that's\s+settled|it's\s+settled|so\s+that's\s+decided|"
-    r"let's\s+(?:do\s+that|keep|stick\s+with|make\s+it))\b",
+    r"let's\s+(?:do\s+that|keep|stick\s+with|make\s+it|go\s+for)|(?:dan\s+)?houden\s+we\s+het\s+(?:op|bij)|"
+    r"gaan\s+we\s+voor|kiezen\s+we\s+voor|we'll\s+go\s+for|we\s+go\s+with|going\s+with|"
+    r"(?:just|gewoon)\s+(?:decide|besluiten|beslissen))\b",
     re.I,
 )
+# Decisions without a classic cue: "X wordt het.", the chair's "Dus: X" / "So: X".
+_DECISION_END = re.compile(
+    r"\b(?:wordt|worden)\s+het\s*[.!]?\s*$|^(?:\w+[,.]?\s+)?(?:dus|so)\s*:\s*", re.I
+)
+# An old or deferred agreement is no decision of this meeting.
+_NOT_DECIDED = re.compile(
+    r"\b(?:hadden|had)\s+(?:\w+\s+){0,4}?(?:afgesproken|besloten|agreed|decided)\b|\bas\s+agreed\b|"
+    r"\b(?:beslissen|besluiten|decide)\s+we\b.{0,40}\b(?:welke|wie|of|whether|which|who)\b|"
+    r"\bwe\s+decide\b.{0,40}\b(?:later|whether|which|who)\b",
+    re.I,
+)
+_PROPOSAL = re.compile(
+    r"\b(?:ik\s+stel\s+voor|stel\s+ik\s+voor|mijn\s+voorstel|voorstel\s+is|zullen\s+we|zouden\s+we|"
+    r"wat\s+als\s+we|i\s+propose|i\s+suggest|i'd\s+suggest|my\s+proposal|proposal\s+is|shall\s+we|"
+    r"how\s+about|what\s+if\s+we|why\s+don't\s+we|i'd\s+like\s+to|ik\s+zou\s+graag)\b",
+    re.I,
+)
+_PROPOSAL_LEAD = re.compile(
+    r"^(?:.{0,40}?[,:]\s*)?(?:ik\s+stel\s+voor|stel\s+ik\s+voor|mijn\s+voorstel(?:\s+is)?|"
+    r"(?:het\s+)?voorstel\s+is|i\s+propose|i\s+suggest|i'd\s+suggest|my\s+proposal\s+is|"
+    r"the\s+proposal\s+is|how\s+about|what\s+if\s+we|why\s+don't\s+we)\s*(?:dat\s+|om\s+|that\s+|:\s*)?",
+    re.I,
+)
+_AGREE = re.compile(
+    r"^(?:(?:ja|yes|yeah|oké|ok|okay|goed|nou|helemaal|nee)\b[,.!]?\s*)*(?:prima|akkoord|eens|mee\s+eens|"
+    r"doen\s+we(?:\s+dat)?|doen|lijkt\s+me\s+(?:goed|prima|een\s+goed\s+\w+)|goed\s+plan|goed\s+idee|"
+    r"prima\s+plan|dat\s+is\s+goed|is\s+goed|agreed|deal|sounds\s+good|fine\s+by\s+me|good\s+idea|"
+    r"let's\s+do\s+(?:it|that)|works\s+for\s+me|makes\s+sense|fair\s+enough|fine|great)\b"
+    r"(?:(?:\s+\w+){0,2}[.!]?$|\s*[,;]\s+\w)",
+    re.I,
+)
+_NO_PROPOSAL = re.compile(
+    r"\b(?:beginnen|starten|begin|start|get\s+started|aan\s+de\s+slag|pauze|break|afronden|wrap)\b\W*$",
+    re.I,
+)
+_COMMIT_START = re.compile(
+    r"^(?:\w+[,.]?\s+){0,2}?(?:ik|i'll|i\s+will|i'm\s+going|let\s+me)\b", re.I
+)
+_SINGULAR_COMMIT = re.compile(r"\b(?:ik|i'll|i\s+will|i'm\s+going|let\s+me)\b", re.I)
 _WITHDRAW = re.compile(
     r"(?:\blaat\s+maar\b|\btoch\s+(?:maar\s+)?niet\b|\bnever\s*mind\b|\bwe\s+doen\s+dat\s+niet\b|"
     r"\bdoen\s+we\s+(?:dat\s+|het\s+)?(?:toch\s+)?niet\b|\bhoeft\s+niet\b|"
@@ -1059,8 +1100,8 @@ class _Engine:
         content = [s for s in self.sentences if not s.chatter]
         vectors = _embed([s.text for s in content]) if content else np.zeros((0, 512), np.float32)
         topics, summary_sentences = self.topics(content, vectors)
-        decisions = self.decisions()
         actions = self.actions()
+        decisions = self.decisions(actions)
         questions = self.open_questions()
         summary = " ".join(self._speaker_text(s, summary=True) for s in summary_sentences)
         minutes = Minutes(
@@ -1162,13 +1203,46 @@ class _Engine:
 
     # ---------------------------------------------------------------- decisions
 
-    def decisions(self) -> list[Decision]:
+    def decisions(self, actions: Sequence[ActionItem] = ()) -> list[Decision]:
         out: list[Decision] = []
         used: set[int] = set()
+
+        def add(text: str, turns: list[int], confidence: float, explicit: bool = False) -> None:
+            text = _LEAD_IN.sub("", text).strip()
+            text = re.sub(r"^(?:dus|so)\s*[,:]?\s*", "", text, flags=re.I)
+            text = text.rstrip("?").strip()
+            if not text:
+                return
+            text = text + ("" if text.endswith((".", "!")) else ".")
+            text = text[:1].upper() + text[1:]
+            keys = _keys(text)
+            needed = 1 if _RULED_OUT.match(text) else 2
+            if len(_content(_WORD.findall(text.lower()))) < needed or not keys:
+                return
+            # A personal commitment is an action, not a decision.
+            if _COMMIT_START.match(text) and _FIRST_PERSON.search(text):
+                return
+            # An explicit "we decided …" stands; otherwise an overlap with an action means it is one.
+            for a in actions if not (explicit or _RULED_OUT.match(text)) else ():
+                task = _keys(a.task)
+                if task and len(keys & task) / len(keys) > 0.6:
+                    return
+            for d in out:
+                other = _keys(d.text)
+                if other and len(keys & other) / min(len(keys), len(other)) > 0.6:
+                    return
+            out.append(Decision(text=text, turns=turns, confidence=confidence))
+
         for s in self.sentences:
-            m = _DECISION.search(s.text)
-            if not m:
+            m = _DECISION.search(s.text) or _DECISION_END.search(s.text)
+            if not m or _NOT_DECIDED.search(s.text):
                 continue
+            if (
+                len(s.words) <= 12
+                and _SINGULAR_COMMIT.search(s.text)
+                and _FIRST_PERSON.search(s.text)
+            ):
+                continue  # "Then I'll have it agreed by Tuesday": an action
             cue = m.group().lower()
             if cue == "akkoord" and len(s.content) > 3 and not s.text.lower().startswith("akkoord"):
                 continue  # "zodra de jurist akkoord is" is a condition, not a decision
@@ -1178,53 +1252,104 @@ class _Engine:
             if source is None or source.index in used:
                 continue
             used.add(source.index)
-            text = _LEAD_IN.sub("", source.text).strip()
-            text = re.sub(
-                r"^(?:dus,?\s*)?(?:zijn\s+we\s+het\s+(?:er)?over\s+eens\s+dat\s+)",
-                "",
-                text,
-                flags=re.I,
-            )
-            text = text.rstrip("?") + ("" if text.endswith((".", "!")) else ".")
-            text = text[:1].upper() + text[1:]
-            if len(_content(_WORD.findall(text.lower()))) < 2:
-                continue
-            turns = sorted({s.turn, source.turn})
-            confidence = 0.8 if source is s else 0.65
-            if any(
-                _keys(text) and len(_keys(text) & _keys(d.text)) / len(_keys(text)) > 0.6
-                for d in out
-            ):
-                continue
-            out.append(Decision(text=text, turns=turns, confidence=confidence))
-        # The recap also states what was ruled out: "Geen kortingscode." / "No site visit."
+            text = source.text
+            if source is s:
+                rest = s.text[m.end() :].strip()
+                if _DECISION_END.match(cue) or re.match(r"^(?:(?:dat|that)\s*)?[:,]", rest):
+                    rest = re.sub(r"^(?:(?:dat|that)\s*)?[:,]\s*", "", rest, flags=re.I)
+                    if len(_content(_WORD.findall(rest.lower()))) >= 2:
+                        text = rest
+                text = re.sub(
+                    r"^(?:.{0,20}?\b)?(?:zijn\s+we\s+het\s+(?:er)?over\s+eens\s+dat\s+)",
+                    "",
+                    text,
+                    flags=re.I,
+                )
+            add(text, sorted({s.turn, source.turn}), 0.8 if source is s else 0.65, source is s)
+        self._proposals(add, used)
+        # The recap also states what was decided and ruled out: "De X gaat uit de verkoop." / "No site visit."
         for s in self._recap_sentences():
             body = _RECAP_LEAD.sub("", s.text).strip()
-            if not _RULED_OUT.match(body) or self._task_words(body) < 1:
+            if (
+                s.question
+                or _UNCERTAIN.search(body)
+                or _CHATTER.search(body)
+                or _WITHDRAW.search(body)
+            ):
                 continue
-            keys = _keys(body)
-            if any(keys and len(keys & _keys(d.text)) / len(keys) > 0.6 for d in out):
+            if _RULED_OUT.match(body):
+                if self._task_words(body) >= 1:
+                    add(body, [s.turn], 0.7)
                 continue
-            text = body[:1].upper() + body[1:]
-            text = text if text.endswith((".", "!")) else text.rstrip("?") + "."
-            out.append(Decision(text=text, turns=[s.turn], confidence=0.7))
+            if (
+                self._recap_owner(s)[0] is None
+                and not _SINGULAR_COMMIT.search(body)
+                and len(s.content) >= 3
+            ):
+                add(body, [s.turn], 0.6)
         return out
+
+    def _proposals(self, add, used: set[int]) -> None:
+        """A proposal another participant agrees to: "Zullen we X? — Ja, prima." / "I suggest X. — Agreed."."""
+        for s in self.sentences:
+            if s.index in used or not _PROPOSAL.search(s.text) or _NO_PROPOSAL.search(s.text):
+                continue
+            if _REQUEST.search(s.text) or _WITHDRAW.search(s.text) or _UNCERTAIN.search(s.text):
+                continue
+            speaker = self.turns[s.turn].speaker
+            agreed = False
+            for turn in (s.turn + 1, s.turn + 2):
+                if turn >= len(self.turns) or self.turns[turn].speaker == speaker:
+                    continue
+                replies = self.by_turn.get(turn, [])
+                if any(_WITHDRAW.search(r.text) for r in replies):
+                    break
+                if any(_AGREE.match(r.text.strip()) for r in replies):
+                    agreed = True
+                    break
+            if not agreed:
+                continue
+            text = _PROPOSAL_LEAD.sub("", s.text).strip()
+            text = re.sub(r"^(?:zullen|zouden)\s+we\b", "We zullen", text, flags=re.I)
+            text = re.sub(r"^(?:shall|should)\s+we\b", "We will", text, flags=re.I)
+            text = re.sub(r"\s*,?\s*(?:ja|oké|okay|right|ok)?\s*\?$", "", text, flags=re.I)
+            later = [
+                t for t in self.by_turn.get(s.turn, []) if t.index > s.index and not t.question
+            ]
+            while later and len(text.split()) < 12:
+                text = f"{text.rstrip('.')}. {later.pop(0).text}"
+            if len(_content(_WORD.findall(text.lower()))) < 3:
+                continue
+            used.add(s.index)
+            add(text, [s.turn, turn], 0.6)
 
     def _decision_source(self, s: _Sentence, m: re.Match) -> _Sentence | None:
         rest = s.text[m.end() :]
-        if len(_content(_WORD.findall(rest.lower()))) >= 3 or len(s.content) >= 6:
+        rest_content = len(_content(_WORD.findall(rest.lower())))
+        if (
+            rest_content >= 3
+            or len(s.content) >= 6
+            or (rest_content >= 2 and re.match(r"\s*(?:(?:dat|that)\s*)?:", rest, re.I))
+        ):
+            return s
+        if _DECISION_END.search(s.text) and len(s.content) >= 2:
             return s
         turn_sentences = self.by_turn.get(s.turn, [])
         after = [
             t
             for t in turn_sentences
-            if t.index > s.index and len(t.content) >= 3 and not t.question
+            if t.index > s.index
+            and len(t.content) >= 2
+            and (s.question or not t.question)
+            and not re.match(r"(?:als|if|want|omdat|because|maar|but)\b", t.text, re.I)
         ]
         if after:
             return after[0]
-        # The decision was proposed before the cue: the last content sentence of the preceding turns.
+        # The decision was proposed before the cue: a proposal in the preceding turns.
         for t in reversed(self.sentences[max(0, s.index - 8) : s.index]):
-            if len(t.content) >= 3 and not _WITHDRAW.search(t.text):
+            if t.turn < s.turn - 2:
+                break
+            if len(t.content) >= 3 and not _WITHDRAW.search(t.text) and _looks_proposed(t.text):
                 return t
         return None
 
@@ -1714,35 +1839,105 @@ class _Engine:
                 "Attendees",
             )
         )
-        lines = []
-        heading = f"{labels[0]}: {self.title}" if self.title else labels[0]
-        lines.append(heading)
+        budget = _minutes_budget(self.n_words)
+        head = [f"{labels[0]}: {self.title}" if self.title else labels[0]]
         if self.date:
-            lines.append(f"{labels[8]}: {self.date.isoformat()}")
-        lines.append("")
-        if minutes.summary:
-            lines += [labels[1], minutes.summary, ""]
-        if minutes.topics:
-            lines.append(labels[2])
+            head.append(f"{labels[8]}: {self.date.isoformat()}")
+        attendees = list(
+            dict.fromkeys(
+                self.people.resolve(t.speaker) or t.speaker for t in self.turns if t.speaker
+            )
+        )
+        if attendees:
+            head.append(f"{labels[9]}: {', '.join(attendees[:12])}")
+        used = sum(_words(line) for line in head)
+        room = max(0, budget - used)
+
+        def take(items: list[str], share: int) -> list[str]:
+            nonlocal used
+            kept = []
+            for item in items:
+                n = _words(item)
+                if (kept and used + n > budget) or n > share:
+                    break
+                kept.append(item)
+                used += n
+                share -= n
+            return kept
+
+        # Decisions and actions are the substance of minutes: always listed in full.
+        decisions = [f"- {_short(d.text, 25)}" for d in minutes.decisions[:5]]
+        listed = self._listed([a for a in minutes.action_items if a.confidence >= 0.7])
+        actions = [
+            f"- {a.owner or f'({labels[7]})'}: {_short(a.task)}"
+            + (f" ({labels[6]} {a.due.isoformat()})" if a.due else "")
+            + "."
+            for a in listed
+        ]
+        used += sum(_words(line) for line in decisions + actions)
+        summary = (
+            take(_split_sentences(minutes.summary), max(15, room // 4)) if minutes.summary else []
+        )
+        # Key points per topic, one round at a time, in the room that is left.
+        topics: list[tuple[str, list[str]]] = []
+        rounds = max((len(t.points) for t in minutes.topics), default=0)
+        for r in range(min(rounds, 3)):
             for number, topic in enumerate(minutes.topics, start=1):
-                lines.append(f"{number}. {topic.title}")
-                lines += [f"- {p.text}" for p in topic.points]
+                if r >= len(topic.points):
+                    continue
+                point = f"- {_short(topic.points[r].text, 25)}"
+                title = f"{number}. {topic.title}"
+                known = next((t for t in topics if t[0] == title), None)
+                cost = _words(point) + (0 if known else _words(title))
+                if used + cost > budget and (topics or r):
+                    continue  # at least one key point, however short the meeting
+                used += cost
+                if known:
+                    known[1].append(point)
+                else:
+                    topics.append((title, [point]))
+        topics.sort(key=lambda t: int(t[0].split(".", 1)[0]))
+        questions = take([f"- {_short(q.text)}" for q in minutes.open_questions[:2]], budget)
+
+        lines = [*head, ""]
+        if summary:
+            lines += [labels[1], " ".join(summary), ""]
+        if topics:
+            lines.append(labels[2])
+            for title, points in topics:
+                lines.append(title)
+                lines += points
             lines.append("")
-        if minutes.decisions:
-            lines.append(labels[3])
-            lines += [f"- {_short(d.text, 30)}" for d in minutes.decisions[:5]]
-            lines.append("")
-        if minutes.action_items:
-            lines.append(labels[4])
-            for a in self._listed([a for a in minutes.action_items if a.confidence >= 0.7]):
-                owner = a.owner or f"({labels[7]})"
-                due = f" ({labels[6]} {a.due.isoformat()})" if a.due else ""
-                lines.append(f"- {owner}: {_short(a.task)}{due}.")
-            lines.append("")
-        if minutes.open_questions:
-            lines.append(labels[5])
-            lines += [f"- {_short(q.text)}" for q in minutes.open_questions[:2]]
+        for label, items in ((labels[3], decisions), (labels[4], actions), (labels[5], questions)):
+            if items:
+                lines += [label, *items, ""]
         return "\n".join(lines).strip() + "\n"
+
+
+def _minutes_budget(n_words: int) -> int:
+    """Minutes grow with the meeting: about 2 % of its words, at least 60 and at most 250."""
+    return int(min(250, max(60, round(n_words * 0.02))))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _split_sentences(text: str) -> list[str]:
+    return [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p]
+
+
+def _looks_proposed(text: str) -> bool:
+    """A sentence that puts something forward: a proposal, "laten we …", "we gaan …", "let's …"."""
+    return bool(
+        _PROPOSAL.search(text)
+        or re.search(
+            r"^(?:\w+[,.]?\s+){0,2}(?:laten\s+we|let's|we\s+(?:gaan|moeten|kunnen|should|could|will|can)|"
+            r"dan\s+(?:gaan|doen|zetten|houden)\s+we)\b",
+            text,
+            re.I,
+        )
+    )
 
 
 def _short(text: str, limit: int = 20) -> str:
