@@ -24,9 +24,7 @@ def meeting_chunks(meeting: Meeting) -> list[ChunkIn]:
 
 
 def _passage(meeting: Meeting, lines, position: int) -> ChunkIn:
-    text = "\n".join(
-        f"{line.speaker}: {line.text}" if line.speaker else line.text for line in lines
-    )
+    text = "\n".join(line.spoken for line in lines)
     return ChunkIn(
         text=text,
         title=meeting.title,

@@ -143,10 +143,14 @@ class TranscriptLine(models.Model):
 
     @property
     def timestamp(self) -> str:
-        if self.start_seconds is None:
-            return ""
-        total = int(self.start_seconds)
-        return f"{total // 3600:d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+        from wendbaar.meetings.transcripts import format_timestamp
+
+        return format_timestamp(self.start_seconds)
+
+    @property
+    def spoken(self) -> str:
+        """The line as said: "Speaker: text", or the text alone when nobody is named."""
+        return f"{self.speaker}: {self.text}" if self.speaker else self.text
 
 
 class ActionTask(models.Model):

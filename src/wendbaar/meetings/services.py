@@ -170,9 +170,7 @@ def minutes_propose(*, actor, meeting: Meeting):
     sources = [
         SourceIn(
             ref=f"meeting:{meeting.pk}#line-{by_turn[turn].index}",
-            quote=f"{by_turn[turn].speaker}: {by_turn[turn].text}"
-            if by_turn[turn].speaker
-            else by_turn[turn].text,
+            quote=by_turn[turn].spoken,
             title=meeting.title,
             kind="transcript",
             url=f"{url}#line-{by_turn[turn].index}",
