@@ -4,17 +4,19 @@ Only meetings the caller attended or that were shared with them, as in the web a
 """
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wendbaar.accounts.auth import api_auth
 from wendbaar.accounts.choices import Visibility
 from wendbaar.accounts.models import Team, User
 from wendbaar.common.errors import BusinessRuleError
+from wendbaar.copilot.schemas import ReviewOut
 from wendbaar.meetings import selectors, services, transcripts
 from wendbaar.meetings.choices import LocationKind
 
@@ -145,3 +147,114 @@ def minutes_draft(request, meeting_id: int):
             "confidence": draft.confidence,
         },
     )
+
+
+class ItemReviewIn(Schema):
+    """What the reviewer decided on one item; the fields that fit the item's kind may change it."""
+
+    decision: Literal["accept", "edit", "reject"]
+    text: str | None = Field(None, max_length=20000)
+    title: str | None = Field(None, max_length=250)
+    points: list[str] | None = Field(None, max_length=100)
+    task: str | None = Field(None, max_length=5000)
+    owner_id: int | None = None
+    due: date | None = None
+
+
+class MinutesReviewIn(Schema):
+    """One answer per item of the draft, in the draft's order."""
+
+    summary: ItemReviewIn | None = None
+    topics: list[ItemReviewIn] = Field(default_factory=list, max_length=200)
+    decisions: list[ItemReviewIn] = Field(default_factory=list, max_length=200)
+    action_items: list[ItemReviewIn] = Field(default_factory=list, max_length=200)
+    open_questions: list[ItemReviewIn] = Field(default_factory=list, max_length=200)
+    seconds_spent: int | None = Field(None, ge=0)
+    comment: str = Field("", max_length=5000)
+
+
+class MinutesReviewOut(Schema):
+    draft_id: int
+    status: str
+    review: ReviewOut
+    final_content: dict
+
+
+class TaskOut(Schema):
+    id: int
+    position: int
+    task: str
+    owner_id: int | None
+    owner_name: str
+    due: date | None
+    status: str
+    lines: list[int]
+
+
+class PublishedOut(Schema):
+    meeting_id: int
+    published_at: datetime | None
+    text: str
+    tasks: list[TaskOut]
+
+
+def _minutes_draft(request, meeting_id: int, draft_id: int):
+    from wendbaar.copilot.selectors import draft_get
+
+    meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
+    return meeting, draft_get(user=request.user, pk=draft_id)
+
+
+@router.post("/{int:meeting_id}/minutes/{int:draft_id}/review", response={201: MinutesReviewOut})
+def minutes_review(request, meeting_id: int, draft_id: int, payload: MinutesReviewIn):
+    """Accept, edit or reject each item of a minutes draft (summary, topics, decisions, action
+    items with owner and due date, open questions). Only the draft's reviewer may."""
+    meeting, draft = _minutes_draft(request, meeting_id, draft_id)
+    answers = {
+        key: (
+            [item.dict(exclude_unset=True) for item in value]
+            if isinstance(value, list)
+            else value.dict(exclude_unset=True)
+        )
+        for key in ("summary", "topics", "decisions", "action_items", "open_questions")
+        if (value := getattr(payload, key)) is not None
+    }
+    for item in answers.get("action_items", []):
+        if item.get("due") is not None:
+            item["due"] = item["due"].isoformat()
+    review = services.minutes_review(
+        actor=request.user,
+        meeting=meeting,
+        draft=draft,
+        answers=answers,
+        seconds_spent=payload.seconds_spent,
+        comment=payload.comment,
+    )
+    draft.refresh_from_db(fields=["status"])
+    return Status(
+        201,
+        {
+            "draft_id": draft.pk,
+            "status": draft.status,
+            "review": review,
+            "final_content": review.final_content,
+        },
+    )
+
+
+@router.post("/{int:meeting_id}/minutes/{int:draft_id}/publish", response={200: PublishedOut})
+def minutes_publish(request, meeting_id: int, draft_id: int):
+    """Publish reviewed minutes: the kept action items become tasks, participants get a mail."""
+    meeting, draft = _minutes_draft(request, meeting_id, draft_id)
+    meeting = services.minutes_publish(
+        actor=request.user,
+        meeting=meeting,
+        draft=draft,
+        base_url=request.build_absolute_uri("/"),
+    )
+    return {
+        "meeting_id": meeting.pk,
+        "published_at": meeting.published_at,
+        "text": meeting.published_text,
+        "tasks": list(selectors.meeting_tasks(meeting=meeting)),
+    }

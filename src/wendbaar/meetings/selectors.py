@@ -66,6 +66,73 @@ def minutes_publishable_draft(*, user, meeting: Meeting):
     return None
 
 
+def minutes_reviewable_draft(*, user, meeting: Meeting):
+    """The newest minutes draft of the meeting waiting for review by this person, if any."""
+    from wendbaar.copilot.choices import Capability, DraftStatus
+    from wendbaar.copilot.selectors import draft_for_subject, draft_may_review
+
+    if meeting.published_at is not None:
+        return None
+    drafts = draft_for_subject(user=user, subject=meeting).filter(
+        capability=Capability.MEETINGS, kind="minutes", status=DraftStatus.PROPOSED
+    )
+    for draft in drafts.order_by("-created_at", "-pk"):
+        if draft_may_review(user, draft):
+            return draft
+    return None
+
+
+def minutes_review_items(*, meeting: Meeting, draft) -> dict:
+    """The items of a minutes draft as the review form shows them: each with the transcript lines
+    it cites (number and timestamp) and, for action items, the owner and date to start from;
+    owners and dates the engine was unsure of are flagged and left open."""
+    from wendbaar.meetings import review, services
+
+    content = draft.content or {}
+    lines = list(meeting.lines.order_by("index").only("index", "start_seconds"))
+
+    def cited(item) -> list[dict]:
+        turns = [t for t in item.get("turns") or [] if isinstance(t, int)]
+        return [
+            {"index": lines[t].index, "timestamp": lines[t].timestamp}
+            for t in sorted(set(turns))
+            if 0 <= t < len(lines)
+        ]
+
+    def items(kind):
+        found = [i for i in content.get(kind) or [] if isinstance(i, dict)]
+        return [{**item, "name": f"{kind}-{n}"} for n, item in enumerate(found)]
+
+    owner_ids = services.minutes_proposed_owner_ids(meeting=meeting, content=content)
+    actions = []
+    for item, owner_id in zip(items("action_items"), owner_ids, strict=False):
+        start = review.proposed_action(item, owner_id)
+        actions.append(
+            {
+                **item,
+                "start": start,
+                "cited": cited(item),
+                "suggested_owner": item.get("owner") if item.get("owner_flagged") else "",
+                "unresolved_owner": start["owner"] if start["owner_id"] is None else "",
+            }
+        )
+    return {
+        "summary": content.get("summary") or "",
+        "topics": [
+            {
+                **t,
+                "cited": cited(t),
+                "points_text": "\n".join(p.get("text", "") for p in t.get("points") or []),
+            }
+            for t in items("topics")
+        ],
+        "decisions": [{**d, "cited": cited(d)} for d in items("decisions")],
+        "action_items": actions,
+        "open_questions": [{**q, "cited": cited(q)} for q in items("open_questions")],
+        "owners": list(services.minutes_owner_choices().items()),
+    }
+
+
 def meeting_tasks(*, meeting: Meeting) -> QuerySet[ActionTask]:
     return meeting.tasks.select_related("owner").order_by("position")
 

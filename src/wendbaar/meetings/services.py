@@ -319,6 +319,150 @@ def _parse_due(value) -> date | None:
         return None
 
 
+def _review_error(exc) -> BusinessRuleError:
+    from wendbaar.meetings.review import ReviewInputError
+
+    assert isinstance(exc, ReviewInputError)
+    messages = {
+        "bad_answers": _("Review every item of the minutes."),
+        "missing_items": _("Review every item of the minutes."),
+        "bad_choice": _("Choose accept, edit or reject for every item."),
+        "empty_item": _("An item you keep cannot be empty; reject it instead."),
+        "unknown_owner": _(
+            "Choose the owner of an action item from the people of the organisation."
+        ),
+        "bad_due": _("A due date must be a date (YYYY-MM-DD)."),
+    }
+    message = messages.get(exc.code, messages["bad_answers"])
+    if exc.number is not None:
+        message = _("Item %(number)s: %(message)s") % {"number": exc.number, "message": message}
+    return BusinessRuleError(message, code=f"review_{exc.code}", status_code=400)
+
+
+def minutes_owner_choices() -> dict[int, str]:
+    """The people who can own an action item: every active person of the organisation."""
+    return dict(
+        User.objects.filter(is_active=True)
+        .exclude(full_name="")
+        .order_by("full_name", "pk")
+        .values_list("pk", "full_name")
+    )
+
+
+def minutes_proposed_owner_ids(*, meeting: Meeting, content: dict) -> list[int | None]:
+    """The person each proposed action item names, resolved among the meeting's people as
+    publishing does (None when nobody or several people fit)."""
+    people = [
+        row.person
+        for row in meeting.participant_rows.select_related("person")
+        if row.person is not None and row.person.is_active and row.person.full_name
+    ]
+    return [
+        getattr(_resolve_owner(item.get("owner"), people), "pk", None)
+        for item in content.get("action_items") or []
+        if isinstance(item, dict)
+    ]
+
+
+def _minutes_draft_check(*, actor, meeting: Meeting, draft):
+    """The minutes draft of this meeting, re-read, if `actor` may see the meeting and the draft
+    (else 404); 400 when the draft belongs to something else."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wendbaar.accounts.selectors import can_view
+    from wendbaar.copilot.choices import Capability
+    from wendbaar.copilot.models import Draft
+    from wendbaar.meetings.selectors import meeting_visible_q
+
+    if not Meeting.objects.filter(meeting_visible_q(actor), pk=meeting.pk).exists():
+        raise BusinessRuleError(
+            _("This meeting does not exist."), code="not_found", status_code=404
+        )
+    draft = Draft.objects.filter(pk=draft.pk).first()
+    if draft is None or not can_view(actor, draft):
+        raise BusinessRuleError(_("This draft does not exist."), code="not_found", status_code=404)
+    if (
+        draft.capability != Capability.MEETINGS
+        or draft.kind != "minutes"
+        or draft.subject_type_id != ContentType.objects.get_for_model(Meeting).pk
+        or draft.subject_id != str(meeting.pk)
+    ):
+        raise BusinessRuleError(
+            _("This draft is not the minutes of this meeting."), code="wrong_draft", status_code=400
+        )
+    return draft
+
+
+def minutes_review(
+    *,
+    actor,
+    meeting: Meeting,
+    draft,
+    answers: dict,
+    seconds_spent: int | None = None,
+    comment: str = "",
+):
+    """Review a minutes draft item by item: accept, edit or reject the summary, each topic,
+    decision, action item (task, owner from the organisation's people, due date) and open
+    question. Recorded as the draft's copilot review (final text and items, edit distance);
+    publishing then uses only the kept items. Only the draft's reviewer may do it."""
+    from wendbaar.copilot import services as copilot_services
+    from wendbaar.copilot.choices import ReviewDecision
+    from wendbaar.copilot.selectors import draft_may_review
+    from wendbaar.meetings import review
+
+    with transaction.atomic():
+        draft = _minutes_draft_check(actor=actor, meeting=meeting, draft=draft)
+        if not draft_may_review(actor, draft):
+            raise BusinessRuleError(
+                _("This draft is assigned to someone else."), code="not_reviewer", status_code=403
+            )
+        if not draft.is_open:
+            raise BusinessRuleError(_("This draft has already been handled."), code="draft_closed")
+        proposed = draft.content or {}
+        try:
+            outcome = review.apply(
+                proposed,
+                answers,
+                owners=minutes_owner_choices(),
+                proposed_owner_ids=minutes_proposed_owner_ids(meeting=meeting, content=proposed),
+            )
+        except review.ReviewInputError as exc:
+            raise _review_error(exc) from None
+        if outcome.all_rejected:
+            decision, text, content = ReviewDecision.REJECTED, None, None
+        else:
+            text = review.final_text(draft.text, proposed, outcome)
+            # A kept item whose unsure owner or date was left open differs from the text.
+            guessed = any(
+                (old.get("owner_flagged") and old.get("owner"))
+                or (old.get("due_flagged") and old.get("due"))
+                for old, new in outcome.pairs.get("action_items", [])
+                if new is not None
+            )
+            if not outcome.changed and not guessed and text == draft.text:
+                # Everything accepted as proposed: the draft itself is the final minutes.
+                decision, text, content = ReviewDecision.ACCEPTED, draft.text, draft.content
+            else:
+                decision, content = ReviewDecision.EDITED, outcome.content
+        result = copilot_services.draft_review(
+            actor=actor,
+            draft=draft,
+            decision=decision,
+            final_text=text,
+            final_content=content,
+            seconds_spent=seconds_spent,
+            comment=comment,
+        )
+        audit_log(
+            actor=actor,
+            action="meetings.minutes_reviewed",
+            target=meeting,
+            data={"draft": draft.pk, **outcome.counts},
+        )
+    return result
+
+
 def publishable_statuses() -> tuple[str, ...]:
     from wendbaar.copilot.choices import DraftStatus
 
@@ -393,7 +537,14 @@ def minutes_publish(*, actor, meeting: Meeting, draft, base_url: str = "") -> Me
         line_numbers = list(meeting.lines.order_by("index").values_list("index", flat=True))
         tasks = []
         for position, item in enumerate(actions, start=1):
-            owner = _resolve_owner(item.get("owner"), people)
+            if "owner_id" in item:  # reviewed item by item: the owner the reviewer chose
+                owner = (
+                    User.objects.filter(pk=item["owner_id"], is_active=True).first()
+                    if item["owner_id"]
+                    else None
+                )
+            else:
+                owner = _resolve_owner(item.get("owner"), people)
             turns = [t for t in item.get("turns") or [] if isinstance(t, int)]
             tasks.append(
                 ActionTask(

@@ -2,15 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wendbaar.accounts.selectors import team_choices
 from wendbaar.common.errors import BusinessRuleError
+from wendbaar.copilot import services as copilot_services
 from wendbaar.copilot.selectors import draft_for_subject, draft_get
 from wendbaar.meetings import exports, forms, selectors, services, transcripts
 from wendbaar.meetings.choices import TaskStatus
@@ -72,6 +75,9 @@ def create(request):
 @login_required
 def detail(request, pk: int):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    reviewable = selectors.minutes_reviewable_draft(user=request.user, meeting=meeting)
+    if reviewable is not None:
+        copilot_services.draft_open(actor=request.user, draft=reviewable)
     return render(
         request,
         "meetings/detail.html",
@@ -81,9 +87,67 @@ def detail(request, pk: int):
             "participants": selectors.meeting_participants(meeting=meeting),
             "drafts": draft_for_subject(user=request.user, subject=meeting),
             "publishable": selectors.minutes_publishable_draft(user=request.user, meeting=meeting),
+            "reviewable": reviewable,
+            "review": selectors.minutes_review_items(meeting=meeting, draft=reviewable)
+            if reviewable is not None
+            else None,
             "tasks": selectors.meeting_tasks(meeting=meeting),
         },
     )
+
+
+def _review_answers(post, content: dict) -> dict:
+    """The reviewer's answers from the review form, one per item of the draft."""
+    from wendbaar.meetings.review import KINDS
+
+    fields = {
+        "topics": ("title", "points"),
+        "decisions": ("text",),
+        "action_items": ("task", "owner_id", "due"),
+        "open_questions": ("text",),
+    }
+    answers: dict = {}
+    if content.get("summary"):
+        answers["summary"] = {"decision": post.get("summary"), "text": post.get("summary-text")}
+    for kind in KINDS:
+        answers[kind] = []
+        for number in range(len(content.get(kind) or [])):
+            answer = {"decision": post.get(f"{kind}-{number}")}
+            for name in fields[kind]:
+                key = f"{kind}-{number}-{name}"
+                if key in post:
+                    answer[name] = post.get(key).replace("\r\n", "\n")
+            answers[kind].append(answer)
+    return answers
+
+
+@login_required
+@require_POST
+def review_minutes(request, pk: int, draft_pk: int):
+    """Accept, edit or reject each item of a minutes draft, from the meeting page."""
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    draft = draft_get(user=request.user, pk=draft_pk)
+    try:
+        services.minutes_review(
+            actor=request.user,
+            meeting=meeting,
+            draft=draft,
+            answers=_review_answers(request.POST, draft.content or {}),
+            comment=request.POST.get("comment", "")[:5000],
+        )
+    except BusinessRuleError as exc:
+        if exc.status_code == 404:
+            raise Http404 from None
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from None
+        messages.error(request, exc.message)
+        return redirect(reverse("meetings:detail", args=[pk]) + "#minutes-review")
+    draft.refresh_from_db(fields=["status"])
+    if draft.status == "rejected":
+        messages.info(request, _("Every item was rejected: the minutes draft is rejected."))
+    else:
+        messages.success(request, _("Minutes reviewed. Publish them when you are ready."))
+    return redirect("meetings:detail", pk=pk)
 
 
 @login_required
@@ -91,12 +155,12 @@ def detail(request, pk: int):
 def make_minutes(request, pk: int):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     try:
-        draft = services.minutes_propose(actor=request.user, meeting=meeting)
+        services.minutes_propose(actor=request.user, meeting=meeting)
     except BusinessRuleError as exc:
         messages.error(request, exc.message)
         return redirect("meetings:detail", pk=pk)
     messages.success(request, _("Minutes drafted. Check them before you publish."))
-    return redirect("copilot:draft_detail", pk=draft.pk)
+    return redirect(reverse("meetings:detail", args=[pk]) + "#minutes-review")
 
 
 @login_required
