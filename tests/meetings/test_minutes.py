@@ -373,3 +373,44 @@ def test_minutes_text_length_follows_the_meeting():
     for action in short.action_items:
         if action.confidence >= 0.7:
             assert action.task.split()[0] in short.minutes_text
+
+
+CHATTY = [
+    ("Anna de Vries", "Hoi allemaal, ik zie je Pieter, Sanne zit nog in de auto volgens mij."),
+    ("Pieter Bakker", "Ja, ik zie je. Goedemorgen."),
+    ("Anna de Vries", "De nieuwe website voor de webwinkel gaat op vijftien maart live."),
+    ("Sanne Jansen", "De betaalmodule van de website is getest met drie banken en werkt goed."),
+    ("Pieter Bakker", "Ja. Nou ja. Oké."),
+    ("Youssef Amrani", "De productfoto's voor de webwinkel zijn voor de helft klaar, de rest volgt."),
+    ("Anna de Vries", "Oké, bedankt allemaal, tot volgende week."),
+]  # fmt: skip
+
+
+def test_key_points_carry_content_and_say_who_made_them():
+    minutes = make_minutes(CHATTY, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    points = [p.text for t in minutes.topics for p in t.points]
+    assert points and not any("zie je" in p or "bedankt" in p for p in points)
+    assert any("website" in p for p in points)
+    assert "Onderwerpen" in minutes.minutes_text
+    line = next(x for x in minutes.minutes_text.splitlines() if "betaalmodule" in x)
+    assert line.startswith("- ") and line.endswith("(Sanne Jansen)")
+
+
+def test_minutes_text_lists_actions_that_read_as_minutes():
+    turns = [
+        ("Anna de Vries", "Okay so I'll show you what I mean on the screen in a second."),
+        ("Pieter Bakker", "Maybe I will try to look at it or something, I guess."),
+        ("Sanne Jansen", "I'll send the signed contract to the supplier by Friday."),
+    ]
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="en", participants=PEOPLE)
+    text = minutes.minutes_text.split("Action items")[-1]
+    assert "Sanne Jansen: Send the signed contract to the supplier" in text
+    assert "show you" not in text and "Maybe" not in text
+
+
+def test_key_points_stay_short_for_a_long_meeting():
+    minutes = make_minutes(
+        _long_meeting(900), meeting_date=MONDAY, language="nl", participants=PEOPLE
+    )
+    words = sum(len(p.text.split()) for t in minutes.topics for p in t.points)
+    assert 60 <= words <= 200

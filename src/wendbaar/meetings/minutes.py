@@ -247,7 +247,11 @@ _CHATTER = re.compile(
     r"thanks everyone|thank you all|dank (?:jullie|je) wel|tot (?:ziens|volgende week|straks)|"
     r"see you|bye|doei|fijn weekend|goeie week|sorry (?:ik ben|i'm) (?:te )?laat|"
     r"sorry for being late|my (?:mic|microphone|camera|connection)|mijn (?:microfoon|camera|"
-    r"verbinding)|(?:slechte|beste) verbinding|share (?:my|your) screen|scherm del)",
+    r"verbinding)|(?:slechte|beste) verbinding|share (?:my|your) screen|scherm del|"
+    r"(?:ik )?zie (?:je|jou|jullie|ik je)\b|(?:i|we) can(?:not|'t)? see you|you(?:'re| are) frozen|"
+    r"(?:je|jij) (?:valt|viel) weg|(?:ben|zit) (?:je|jij|ik) (?:op|in) (?:mute|de auto)|"
+    r"(?:ik|we) (?:hoor|horen) (?:je|jou|jullie) (?:niet|slecht)|is (?:everyone|everybody) here|"
+    r"let's get started|laten we beginnen|we beginnen even)",
     re.I,
 )
 
@@ -715,6 +719,36 @@ _POINT_LEAD = re.compile(
     r"also|now|because|i\s+think|i\s+mean|you\s+know|actually|ik\s+denk|eigenlijk)\b[,.!]?\s*)+",
     re.I,
 )
+_HEDGE = re.compile(
+    r"\b(?:i\s+think|i\s+mean|you\s+know|i\s+guess|i\s+don't\s+know|kind\s+of|sort\s+of|"
+    r"or\s+something|whatever|i'm\s+not\s+sure|maybe|ik\s+denk|weet\s+je|weet\s+ik\s+(?:veel\s+)?niet|"
+    r"of\s+zo|zeg\s+maar|een\s+beetje|misschien|ofzo)\b",
+    re.I,
+)
+# Words that point back into the conversation rather than name the thing.
+_POINTERS = frozenset(
+    ["i", "you", "we", "it", "that", "this", "ik", "je", "jij", "het", "dat", "dit", "die"]
+)
+_SPEAKER_WORDS = frozenset(
+    [
+        "i",
+        "i'll",
+        "i'm",
+        "i've",
+        "i'd",
+        "me",
+        "my",
+        "you",
+        "your",
+        "you'll",
+        "you're",
+        "ik",
+        "mij",
+        "mijn",
+        "jij",
+        "jou",
+    ]
+)
 _REPEAT_WORD = re.compile(r"\b([\w']+)(?:\s+\1\b)+", re.I)
 _LEAD_IN = re.compile(
     r"^(?:(?:ja|nee|oké|ok|okay|goed|prima|nou|dus|dan|en|maar|oh|ah|hé|top|mooi|helder|"
@@ -1124,6 +1158,13 @@ class _Engine:
         return text if text.endswith((".", "?", "!")) else text + "."
 
     def _scores(self, content: list[_Sentence], vectors: np.ndarray) -> np.ndarray:
+        """How much a sentence belongs in the minutes: what the meeting is about, said plainly.
+
+        Central to the meeting (embedding centroid) and dense in the words the meeting keeps
+        returning to; a full sentence rather than a fragment or a ramble; said early (the purpose
+        and agenda come first); few hedges ("I think", "of zo") and few pronouns pointing back
+        into the conversation ("that", "dat", "it") that leave a reader of the minutes guessing.
+        """
         if not len(content):
             return np.zeros(0)
         centroid = vectors.mean(axis=0)
@@ -1150,7 +1191,16 @@ class _Engine:
             ]
         )
         question = np.array([0.7 if s.question else 1.0 for s in content])
-        return (0.6 * centrality + 0.4 * lexical) * length * question
+        hedge = np.array([0.7 if _HEDGE.search(s.text) else 1.0 for s in content])
+        hedge *= np.array([0.3 if _CHATTER.search(s.text) else 1.0 for s in content])
+        position = np.array([1.0 + 0.5 * max(0.0, 1.0 - 10.0 * i / n) for i in range(n)])
+        pointing = np.array(
+            [
+                max(0.1, 1.0 - 2.0 * sum(1 for w in s.words if w in _POINTERS) / len(s.words))
+                for s in content
+            ]
+        )
+        return (0.4 * centrality + 0.6 * lexical) * length * question * hedge * position * pointing
 
     def topics(
         self, content: list[_Sentence], vectors: np.ndarray
@@ -1159,33 +1209,29 @@ class _Engine:
             return [], []
         scores = self._scores(content, vectors)
         segments = _segments(vectors, self.n_words)
-        budget = int(min(110, max(50, self.n_words * 0.01)))
-        per_topic = max(18, budget // max(1, len(segments)))
+        # The key points of the whole meeting, best first, none repeating another (MMR-style:
+        # a sentence too close to one already kept adds nothing), until the budget is spent.
+        budget = _points_budget(self.n_words)
+        picked: list[int] = []
+        words = 0
+        for i in np.argsort(-scores):
+            i = int(i)
+            if scores[i] <= 0 or any(float(vectors[i] @ vectors[j]) > 0.8 for j in picked):
+                continue
+            if picked and words + len(content[i].words) > budget * 1.15:
+                continue
+            picked.append(i)
+            words += len(content[i].words)
+            if words >= budget:
+                break
+        chosen = set(picked)
         topics: list[Topic] = []
-        chosen_all: list[int] = []
         for start, end in segments:
-            members = list(range(start, end))
-            seg_vectors = vectors[start:end]
-            centroid = seg_vectors.mean(axis=0)
-            centroid /= np.linalg.norm(centroid) or 1.0
-            local = seg_vectors @ centroid
-            combined = 0.5 * scores[start:end] + 0.5 * local * (scores[start:end] > 0)
-            picked: list[int] = []
-            words = 0
-            for offset in np.argsort(-combined):
-                i = members[offset]
-                if any(float(vectors[i] @ vectors[j]) > 0.8 for j in picked):
-                    continue
-                if picked and words + len(content[i].words) > per_topic:
-                    continue
-                picked.append(i)
-                words += len(content[i].words)
-                if words >= per_topic * 0.8:
-                    break
-            picked.sort()
-            chosen_all.extend(picked)
+            members = [i for i in range(start, end) if i in chosen]
+            if not members:
+                continue
             points = [
-                Point(text=self._speaker_text(content[i]), turns=[content[i].turn]) for i in picked
+                Point(text=self._speaker_text(content[i]), turns=[content[i].turn]) for i in members
             ]
             topics.append(
                 Topic(
@@ -1194,12 +1240,9 @@ class _Engine:
                     turns=sorted({s.turn for s in content[start:end]}),
                 )
             )
-        # Summary: the best sentence of each topic, in meeting order, a few at most.
-        summary = []
-        for start, end in segments[:2]:
-            best = start + int(np.argmax(scores[start:end]))
-            summary.append(content[best])
-        return topics, summary
+        # Summary: the strongest key points, in meeting order.
+        summary = sorted(picked[:3])
+        return topics, [content[i] for i in summary]
 
     # ---------------------------------------------------------------- decisions
 
@@ -1808,14 +1851,21 @@ class _Engine:
     @staticmethod
     def _listed(actions: list[ActionItem]) -> list[ActionItem]:
         # The minutes list the clear actions; the flagged ones stay in the review list.
-        return sorted(actions, key=lambda a: -a.confidence)[:6] if len(actions) > 6 else actions
+        return sorted(actions, key=lambda a: -a.confidence)[:8] if len(actions) > 8 else actions
+
+    def _who(self, turns: list[int]) -> str:
+        turn = turns[0] if turns else -1
+        if not 0 <= turn < len(self.turns):
+            return ""
+        return self.speaker(turn) or self.turns[turn].speaker
 
     def render(self, minutes: Minutes) -> str:
+        """The minutes document: who met, the key points per topic with who made them, then the
+        decisions, the action items (owner, task, due date) and the open questions."""
         dutch = self.language == "nl"
         labels = (
             (
                 "Notulen",
-                "Samenvatting",
                 "Onderwerpen",
                 "Besluiten",
                 "Actiepunten",
@@ -1828,7 +1878,6 @@ class _Engine:
             if dutch
             else (
                 "Minutes",
-                "Summary",
                 "Topics",
                 "Decisions",
                 "Action items",
@@ -1839,84 +1888,71 @@ class _Engine:
                 "Attendees",
             )
         )
-        budget = _minutes_budget(self.n_words)
         head = [f"{labels[0]}: {self.title}" if self.title else labels[0]]
         if self.date:
-            head.append(f"{labels[8]}: {self.date.isoformat()}")
+            head.append(f"{labels[7]}: {self.date.isoformat()}")
         attendees = list(
             dict.fromkeys(
                 self.people.resolve(t.speaker) or t.speaker for t in self.turns if t.speaker
             )
         )
         if attendees:
-            head.append(f"{labels[9]}: {', '.join(attendees[:12])}")
-        used = sum(_words(line) for line in head)
-        room = max(0, budget - used)
-
-        def take(items: list[str], share: int) -> list[str]:
-            nonlocal used
-            kept = []
-            for item in items:
-                n = _words(item)
-                if (kept and used + n > budget) or n > share:
-                    break
-                kept.append(item)
-                used += n
-                share -= n
-            return kept
-
-        # Decisions and actions are the substance of minutes: always listed in full.
+            head.append(f"{labels[8]}: {', '.join(attendees[:12])}")
+        lines = [*head, ""]
+        # Key points per topic, attributed: "- De planning voor februari is klaar (Sanne Jansen)."
+        if minutes.topics:
+            lines.append(labels[1])
+            for number, topic in enumerate(minutes.topics, start=1):
+                lines.append(f"{number}. {topic.title}")
+                for point in topic.points:
+                    who = self._who(point.turns)
+                    text = _short(point.text, 40)
+                    lines.append(f"- {text} ({who})" if who else f"- {text}")
+            lines.append("")
+        # Decisions and actions are the substance of minutes: listed when they read as such.
         decisions = [f"- {_short(d.text, 25)}" for d in minutes.decisions[:5]]
-        listed = self._listed([a for a in minutes.action_items if a.confidence >= 0.7])
+        listed = self._listed(
+            [
+                a
+                for a in minutes.action_items
+                if a.confidence >= 0.7 and (a.confidence >= 0.9 or _presentable(a.task))
+            ]
+        )
         actions = [
-            f"- {a.owner or f'({labels[7]})'}: {_short(a.task)}"
-            + (f" ({labels[6]} {a.due.isoformat()})" if a.due else "")
+            f"- {a.owner or f'({labels[6]})'}: {_short(a.task)}"
+            + (f" ({labels[5]} {a.due.isoformat()})" if a.due else "")
             + "."
             for a in listed
         ]
-        used += sum(_words(line) for line in decisions + actions)
-        summary = (
-            take(_split_sentences(minutes.summary), max(15, room // 4)) if minutes.summary else []
-        )
-        # Key points per topic, one round at a time, in the room that is left.
-        topics: list[tuple[str, list[str]]] = []
-        rounds = max((len(t.points) for t in minutes.topics), default=0)
-        for r in range(min(rounds, 3)):
-            for number, topic in enumerate(minutes.topics, start=1):
-                if r >= len(topic.points):
-                    continue
-                point = f"- {_short(topic.points[r].text, 25)}"
-                title = f"{number}. {topic.title}"
-                known = next((t for t in topics if t[0] == title), None)
-                cost = _words(point) + (0 if known else _words(title))
-                if used + cost > budget and (topics or r):
-                    continue  # at least one key point, however short the meeting
-                used += cost
-                if known:
-                    known[1].append(point)
-                else:
-                    topics.append((title, [point]))
-        topics.sort(key=lambda t: int(t[0].split(".", 1)[0]))
-        questions = take([f"- {_short(q.text)}" for q in minutes.open_questions[:2]], budget)
-
-        lines = [*head, ""]
-        if summary:
-            lines += [labels[1], " ".join(summary), ""]
-        if topics:
-            lines.append(labels[2])
-            for title, points in topics:
-                lines.append(title)
-                lines += points
-            lines.append("")
-        for label, items in ((labels[3], decisions), (labels[4], actions), (labels[5], questions)):
+        questions = [
+            f"- {_short(q.text)}" for q in minutes.open_questions if _presentable(q.text, 30)
+        ][:2]
+        for label, items in ((labels[2], decisions), (labels[3], actions), (labels[4], questions)):
             if items:
                 lines += [label, *items, ""]
         return "\n".join(lines).strip() + "\n"
 
 
-def _minutes_budget(n_words: int) -> int:
-    """Minutes grow with the meeting: about 2 % of its words, at least 60 and at most 250."""
-    return int(min(250, max(60, round(n_words * 0.02))))
+def _presentable(text: str, limit: int = 20) -> bool:
+    """An item that reads as a line of minutes: a few content words, not a ramble or a fragment
+    ("I'm I'm clicking …"), not a borrowed answer ("Send it — Do it"). Items read back in the
+    closing recap (confidence 0.9) are taken as they are."""
+    words = _WORD.findall(text.lower())
+    if not _content(words) or len(words) > limit or " — " in text:
+        return False
+    if not text[:1].isupper() or _HEDGE.search(text) or _REPEAT_WORD.search(text):
+        return False
+    # Still in the speaker's words ("I'll show you", "mijn idee"): not yet a line of minutes. A
+    # commitment's own subject ("Ik stuur de planning …") is fine: the owner column says who.
+    subject = next(
+        (n for n, w in enumerate(words[:3]) if w in ("ik", "i", "i'll", "we", "wij")), -1
+    )
+    return not any(w in _SPEAKER_WORDS for n, w in enumerate(words) if n != subject)
+
+
+def _points_budget(n_words: int) -> int:
+    """Words of key points: a short meeting gets a few lines, a long one about 150 words."""
+    return int(min(150, max(25, round(n_words * 0.04))))
 
 
 def _words(text: str) -> int:
