@@ -258,3 +258,51 @@ def minutes_publish(request, meeting_id: int, draft_id: int):
         "text": meeting.published_text,
         "tasks": list(selectors.meeting_tasks(meeting=meeting)),
     }
+
+
+class QuestionIn(Schema):
+    question: str = Field(..., min_length=1, max_length=500)
+
+
+class AnswerSentenceOut(Schema):
+    text: str
+    citations: list[int]
+
+
+class AnswerCitationOut(Schema):
+    n: int
+    kind: str
+    meeting_id: int
+    meeting_title: str
+    meeting_date: date
+    line: int
+    timestamp: str
+    speaker: str
+    quote: str
+    url: str
+
+
+class AnswerOut(Schema):
+    question: str
+    found: bool
+    text: str
+    sentences: list[AnswerSentenceOut]
+    citations: list[AnswerCitationOut]
+    draft_id: int | None
+
+
+@router.post("/ask", response=AnswerOut)
+def ask(request, payload: QuestionIn):
+    """'What did we decide about X?': an answer from the meetings the caller attended or that
+    were shared with them, each sentence citing a meeting line; found is false when none fits."""
+    from wendbaar.meetings import questions
+
+    answer = questions.meeting_question_ask(actor=request.user, question=payload.question)
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "text": answer.text,
+        "sentences": answer.sentences,
+        "citations": answer.citations,
+        "draft_id": getattr(answer.draft, "pk", None),
+    }

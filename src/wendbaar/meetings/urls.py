@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.create, name="create"),
+    path("ask/", views.ask, name="ask"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/minutes/", views.make_minutes, name="make_minutes"),
     path("<int:pk>/minutes/<int:draft_pk>/review/", views.review_minutes, name="review_minutes"),

@@ -15,7 +15,7 @@ from wendbaar.accounts.selectors import team_choices
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot import services as copilot_services
 from wendbaar.copilot.selectors import draft_for_subject, draft_get
-from wendbaar.meetings import exports, forms, selectors, services, transcripts
+from wendbaar.meetings import exports, forms, questions, selectors, services, transcripts
 from wendbaar.meetings.choices import TaskStatus
 
 
@@ -29,6 +29,23 @@ def home(request):
     return render(
         request, "meetings/home.html", {"page": page, "query": query, "passages": passages}
     )
+
+
+@login_required
+@require_POST
+def ask(request):
+    """ "What did we decide about X?": an answer citing meeting lines the person may see."""
+    question = request.POST.get("question", "")
+    answer, error = None, ""
+    try:
+        answer = questions.meeting_question_ask(actor=request.user, question=question)
+    except BusinessRuleError as exc:
+        error = exc.message
+    context = {"question": question.strip()[:500], "answer": answer, "answer_error": error}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "meetings/home.html#answer", context)
+    page = Paginator(selectors.meeting_list(user=request.user), 25).get_page(1)
+    return render(request, "meetings/home.html", {**context, "page": page, "query": ""})
 
 
 @login_required
