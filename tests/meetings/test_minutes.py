@@ -414,3 +414,13 @@ def test_key_points_stay_short_for_a_long_meeting():
     )
     words = sum(len(p.text.split()) for t in minutes.topics for p in t.points)
     assert 60 <= words <= 200
+
+
+def test_topic_titles_name_themes_not_days_names_or_verbs():
+    minutes = make_minutes(CHATTY, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    for topic in minutes.topics:
+        words = {w.strip(",").lower() for w in topic.title.split()}
+        assert not words & {"anna", "pieter", "sanne", "youssef", "maandag", "zit", "gaat"}
+    assert any(
+        "website" in t.title.lower() or "webwinkel" in t.title.lower() for t in minutes.topics
+    )

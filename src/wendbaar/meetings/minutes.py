@@ -749,6 +749,21 @@ _SPEAKER_WORDS = frozenset(
         "jou",
     ]
 )
+# Words that make a poor theme for a topic title: verbs and adjectives of talk.
+_NOT_THEMES = frozenset(
+    (
+        *_VERBS_NL,
+        *_VERBS_EN,
+        *_THIRD_PERSON_SKIP,
+        *re.findall(
+            r"\S+",
+            "zit zitten komen gaan doen maken able need needs use used using work working talk "
+            "talking start look looking really very much many first second next last new old "
+            "another other same week weken vandaag morgen today tomorrow time tijd keer moment "
+            "punt point question vraag zou zouden moeten kunnen willen hebben worden werd wordt",
+        ),
+    )
+)
 _REPEAT_WORD = re.compile(r"\b([\w']+)(?:\s+\1\b)+", re.I)
 _LEAD_IN = re.compile(
     r"^(?:(?:ja|nee|oké|ok|okay|goed|prima|nou|dus|dan|en|maar|oh|ah|hé|top|mooi|helder|"
@@ -876,6 +891,19 @@ _VAGUE = re.compile(
     r"zodra|geen\s+haast|when\s+i\s+have\s+time|no\s+rush|geen\s+deadline|no\s+deadline|"
     r"whenever)\b",
     re.I,
+)
+
+
+_WHEN = frozenset(
+    (
+        *_ORDINALS,
+        *MONTHS,
+        *re.findall(
+            r"\S+",
+            "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag monday tuesday wednesday "
+            "thursday friday saturday sunday jaar year maand month dag day eind end begin",
+        ),
+    )
 )
 
 
@@ -1007,15 +1035,23 @@ def _segments(vectors: np.ndarray, n_words: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(edges))
 
 
-def _title(sentences: list[_Sentence]) -> str:
+def _title(sentences: list[_Sentence], names: frozenset[str] = frozenset()) -> str:
+    """Two themes of a topic: its recurring phrases, without speech words, verbs or names."""
     text = " ".join(s.text for s in sentences)
-    words = []
-    for keyword in extract_keywords(text, k=8):
+    words: list[str] = []
+    for keyword in extract_keywords(text, k=12):
         lowered = keyword.text.lower().split()
-        if any(w in _SPOKEN for w in lowered) or keyword.text.lower() in (w.lower() for w in words):
+        if (
+            any(
+                w in _SPOKEN or w in _NOT_THEMES or w in names or w in _WHEN or "'" in w
+                for w in lowered
+            )
+            or keyword.text.lower() in (w.lower() for w in words)
+            or keyword.text.isupper()
+        ):
             continue
         words.append(keyword.text)
-        if len(words) == 3:
+        if len(words) == 2:
             break
     return ", ".join(words)
 
@@ -1225,6 +1261,7 @@ class _Engine:
             if words >= budget:
                 break
         chosen = set(picked)
+        names = frozenset(w.lower() for name in self.people.full for w in name.split())
         topics: list[Topic] = []
         for start, end in segments:
             members = [i for i in range(start, end) if i in chosen]
@@ -1235,7 +1272,7 @@ class _Engine:
             ]
             topics.append(
                 Topic(
-                    title=_title(content[start:end]) or f"{len(topics) + 1}",
+                    title=_title(content[start:end], names) or f"{len(topics) + 1}",
                     points=points,
                     turns=sorted({s.turn for s in content[start:end]}),
                 )
