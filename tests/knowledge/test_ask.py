@@ -122,3 +122,60 @@ def test_rejected_answers_count_against_their_passages(
         draft_review(actor=alice, draft=outcome.draft, decision="rejected", final_text="")
     row = PassageFeedback.objects.get()
     assert row.rejected == 1 and row.accepted == 0
+
+
+def test_a_passage_holding_the_questions_rare_word_answers_it(alice, team_a, import_text):
+    # An acronym the embedding model does not know: the rare word itself carries the question.
+    import_text(
+        actor=alice,
+        text="REACH is de Europese verordening voor de registratie van chemische stoffen.",
+        title="Stoffen",
+        team=team_a,
+    )
+    import_text(actor=alice, text=LEAVE, title="Verlof", team=team_a)
+    outcome = services.question_ask(actor=alice, question="Wat is REACH?")
+    assert outcome.found and "verordening" in outcome.text
+
+
+def test_question_verbs_do_not_count_as_the_topic():
+    from wendbaar.knowledge.ranking import stems
+
+    # "gebeurt", "mag" and "krijg" shape the question; "verhuizen" and "bus" are what it is about.
+    assert stems("Wat gebeurt er als ik mag verhuizen en een bus krijg?") == stems("verhuizen bus")
+    assert stems("What happens if I get a bus?", "en") == stems("bus", "en")
+
+
+def test_close_runner_ups_are_quoted_as_also_relevant(alice, team_a, import_text):
+    first = import_text(
+        actor=alice,
+        text="De thuiswerkvergoeding is twee euro per thuiswerkdag. Je declareert die maandelijks.",
+        title="Thuiswerken",
+        team=team_a,
+    )
+    second = import_text(
+        actor=alice,
+        text="De thuiswerkvergoeding bedraagt twee euro per gewerkte thuiswerkdag, per maand uitbetaald.",
+        title="Vergoedingen",
+        team=team_a,
+    )
+    import_text(actor=alice, text=LEAVE, title="Verlof", team=team_a)
+    outcome = services.question_ask(
+        actor=alice, question="Hoeveel is de thuiswerkvergoeding per thuiswerkdag?"
+    )
+    cited = [c["document_id"] for c in outcome.citations]
+    assert outcome.found and set(cited) == {first.pk, second.pk}
+    assert "Also relevant:" in outcome.text
+    assert [s["also"] for s in outcome.sentences].count(False) >= 1
+
+
+def test_answer_groups_keep_only_runner_ups_close_to_the_best():
+    from types import SimpleNamespace
+
+    def passage(document, score):
+        return SimpleNamespace(document=SimpleNamespace(pk=document), score=score)
+
+    ranked = [passage(1, 3.0), passage(1, 2.9), passage(2, 2.4), passage(3, 1.0), passage(4, 0.9)]
+    groups = services._answer_groups(ranked)
+    assert [[p.document.pk for p in g] for g in groups] == [[1, 1], [2]]
+    ranked = [passage(1, 3.0), passage(2, 2.9), passage(3, 2.8), passage(4, 2.7)]
+    assert len(services._answer_groups(ranked)) == services.HEDGE_DOCUMENTS

@@ -10,6 +10,9 @@ only over those candidates, so permissions stay exactly as the index applied the
 - meaning: the cosine between the question and each passage's stored embedding;
 - feedback: passages of answers that reviewers accepted rise, rejected ones sink a little.
 
+Next to the score each candidate gets `parts`, among them `coverage` (the share of the question's
+words it holds) and `topic` (that share weighted by rarity), which decide whether it answers.
+
 A document's score is that of its best passage.
 """
 
@@ -58,6 +61,52 @@ _QUESTION_WORDS = frozenset(
         "which",
     ]
 )
+# Verbs and pronouns that shape a question without saying what it is about ("mag ik ...",
+# "wat gebeurt er als ...", "what does it mean"): left out like function words, so the words
+# that carry the topic decide the ranking and the coverage of the question.
+_QUESTION_FILLER = frozenset(
+    [
+        "mag",
+        "moet",
+        "kan",
+        "kun",
+        "doe",
+        "doet",
+        "weet",
+        "weten",
+        "krijg",
+        "krijgt",
+        "krijgen",
+        "gebeurt",
+        "gebeuren",
+        "betekent",
+        "betekenen",
+        "waarvoor",
+        "mezelf",
+        "jezelf",
+        "uzelf",
+        "zelf",
+        "wil",
+        "wilt",
+        "willen",
+        "hebt",
+        "heeft",
+        "hebben",
+        "gaat",
+        "gaan",
+        "can",
+        "may",
+        "must",
+        "does",
+        "get",
+        "gets",
+        "happen",
+        "happens",
+        "mean",
+        "means",
+        "need",
+    ]
+)
 
 
 def passage_hash(text: str) -> str:
@@ -77,6 +126,7 @@ def _stem(word: str, language: str) -> str:
     if (
         folded in stopwords.ALL
         or folded in _QUESTION_WORDS
+        or folded in _QUESTION_FILLER
         or (len(folded) < 2 and not folded.isdigit())
     ):
         return ""
@@ -122,11 +172,12 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
     average = (sum(lengths) / len(lengths)) or 1.0
     n = len(candidates)
     words = np.zeros(n)
+    idfs: dict[str, float] = {}
     for term in query:
         frequency = sum(1 for d in docs if term in d)
+        idf = idfs[term] = math.log(1 + (n - frequency + 0.5) / (frequency + 0.5))
         if not frequency:
             continue
-        idf = math.log(1 + (n - frequency + 0.5) / (frequency + 0.5))
         for i, d in enumerate(docs):
             tf = d.get(term, 0)
             if tf:
@@ -141,6 +192,11 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
         coverage = (
             len(query & set(docs[i])) / len(query) if query else 0.0
         )  # share of the question's words the passage has
+        # The same share weighted by how rare each word is among the candidates: a passage
+        # lacking only a common word ("hoog", "regelen") still holds the question's topic; one
+        # lacking the rare word the question is about ("appeltaart") does not.
+        total = sum(idfs.values())
+        topic = sum(idfs[t] for t in query if t in docs[i]) / total if total else 0.0
         phrases = (
             len(pairs & set(itertools.pairwise(passage_stems[i]))) / len(pairs) if pairs else 0.0
         )
@@ -149,6 +205,7 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
             "phrases": round(phrases, 4),
             "meaning": round(cosine, 4),
             "coverage": round(coverage, 4),
+            "topic": round(topic, 4),
             "feedback": candidate.feedback,
         }
         candidate.score = (
