@@ -424,3 +424,18 @@ def test_topic_titles_name_themes_not_days_names_or_verbs():
     assert any(
         "website" in t.title.lower() or "webwinkel" in t.title.lower() for t in minutes.topics
     )
+
+
+def test_terse_recap_item_keeps_the_wording_of_the_request():
+    turns = [
+        ("Anna de Vries", "Pieter, kun jij de offerte voor de nieuwe vloer in de kantine maken?"),
+        ("Pieter Bakker", "Ja, doe ik."),
+        ("Sanne Jansen", "Ik bel morgen de schilder over de planning van de gevel."),
+        ("Anna de Vries", "Dan even op een rij. Pieter doet vrijdag de offerte. Sanne belt morgen "
+         "de schilder."),
+    ]  # fmt: skip
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    actions = by_owner(minutes)
+    assert "vloer" in actions["Pieter Bakker"].task and "kantine" in actions["Pieter Bakker"].task
+    assert actions["Pieter Bakker"].due == date(2026, 1, 16)
+    assert actions["Sanne Jansen"].due == date(2026, 1, 13)

@@ -1672,9 +1672,20 @@ class _Engine:
                         best, best_score = i, score
                 turns = [s.turn]
                 if best is not None and best_score >= 0.2:
-                    # The recap states the final word; the earlier discussion only adds its turns.
+                    # The recap states the final word; the earlier discussion adds its turns, and
+                    # its wording when that says more ("De schouw doen" vs. the request itself).
                     used.add(best)
                     turns = sorted(set(found[best].turns) | {s.turn})
+                    earlier = found[best].task
+                    if (
+                        " — " not in earlier
+                        and found[best].kind in ("request", "commit")
+                        and found[best].sentence.turn < s.turn
+                        and _presentable(earlier)
+                        and self._task_words(earlier) >= self._task_words(task) + 2
+                        and len(earlier.split()) <= 18
+                    ):
+                        task, keys = earlier, _keys(earlier)
                 out.append(
                     _Action(
                         s,
