@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wendbaar.copilot",
     "wendbaar.knowledge",
     "wendbaar.meetings",
+    "wendbaar.planning",
     "wendbaar.web",
     "wendbaar.evals",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("drafts/", include("wendbaar.copilot.urls")),
     path("knowledge/", include("wendbaar.knowledge.urls")),
     path("meetings/", include("wendbaar.meetings.urls")),
+    path("planning/", include("wendbaar.planning.urls")),
     path("audit/", include("wendbaar.audit.urls")),
     path("privacy/", include("wendbaar.privacy.urls")),
     path("admin/", admin.site.urls),
