@@ -73,7 +73,9 @@ def test_a_bad_transcript_or_participant_is_refused_clearly(alice, token_for):
         },
         HTTP_AUTHORIZATION=auth,
     )
-    assert broken.status_code == 400 and "opname.mp3" in broken.json()["error"]["message"]
+    # A recording, while audio transcription is not configured here: refused, saying so.
+    assert broken.status_code == 409 and "opname.mp3" in broken.json()["error"]["message"]
+    assert broken.json()["error"]["code"] == "transcription_not_configured"
     unknown = api.post(
         "/api/meetings/",
         {

@@ -17,7 +17,7 @@ from wendbaar.accounts.choices import Visibility
 from wendbaar.accounts.models import Team, User
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot.schemas import ReviewOut
-from wendbaar.meetings import selectors, services, transcripts
+from wendbaar.meetings import recordings, selectors, services, transcripts
 from wendbaar.meetings.choices import LocationKind
 
 router = Router(tags=["meetings"], auth=api_auth("meetings:read", "meetings:write"))
@@ -34,6 +34,9 @@ class MeetingOut(Schema):
     language: str
     transcript_format: str
     duration_seconds: int | None
+    status: str
+    progress: int
+    status_message: str
     created_at: datetime
 
 
@@ -87,6 +90,19 @@ def meeting_detail(request, meeting_id: int):
     }
 
 
+def _participants(participant_ids: str) -> list[User]:
+    try:
+        ids = [int(i) for i in participant_ids.split(",") if i.strip()]
+    except ValueError as exc:
+        raise BusinessRuleError(
+            _("Participants must be ids separated by commas."), code="bad_participants"
+        ) from exc
+    participants = list(User.objects.filter(pk__in=ids, is_active=True))
+    if len(participants) != len(set(ids)):
+        raise BusinessRuleError(_("Unknown participant."), code="unknown_participant")
+    return participants
+
+
 @router.post("/", response={201: MeetingOut})
 def meeting_create(
     request,
@@ -98,10 +114,26 @@ def meeting_create(
     team_id: Form[int | None] = None,
     participant_ids: Form[str] = "",
 ):
-    """Add a meeting with its transcript (WebVTT, SRT, Teams DOCX or 'Name: text' lines).
+    """Add a meeting with its transcript (WebVTT, SRT, Teams DOCX or 'Name: text' lines), or
+    with a recording (WAV, MP3, M4A) when audio transcription is configured: the meeting is then
+    "transcribing" (see `status` and `progress`) until its transcript is written.
 
     `participant_ids` is a comma-separated list of people's ids.
     """
+    if recordings.is_recording(file.name or ""):
+        team = get_object_or_404(Team, pk=team_id) if team_id is not None else None
+        meeting = recordings.meeting_create_from_recording(
+            actor=request.user,
+            title=title,
+            meeting_date=date,
+            filename=file.name,
+            upload=file,
+            location_kind=location_kind,
+            participants=_participants(participant_ids),
+            team=team,
+            visibility=visibility,
+        )
+        return Status(201, meeting)
     if file.size and file.size > transcripts.max_bytes():
         raise BusinessRuleError(
             _("%(name)s: the transcript is larger than %(limit)s.")
@@ -110,15 +142,7 @@ def meeting_create(
             status_code=413,
         )
     team = get_object_or_404(Team, pk=team_id) if team_id is not None else None
-    try:
-        ids = [int(i) for i in participant_ids.split(",") if i.strip()]
-    except ValueError as exc:
-        raise BusinessRuleError(
-            _("Participants must be ids separated by commas."), code="bad_participants"
-        ) from exc
-    participants = list(User.objects.filter(pk__in=ids, is_active=True))
-    if len(participants) != len(set(ids)):
-        raise BusinessRuleError(_("Unknown participant."), code="unknown_participant")
+    participants = _participants(participant_ids)
     meeting = services.meeting_create(
         actor=request.user,
         title=title,

@@ -12,3 +12,9 @@ class LocationKind(models.TextChoices):
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
+
+
+class MeetingStatus(models.TextChoices):
+    READY = "ready", _("Ready")
+    TRANSCRIBING = "transcribing", _("Transcribing")
+    FAILED = "failed", _("Transcription failed")

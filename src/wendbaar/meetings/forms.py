@@ -26,9 +26,10 @@ class MeetingForm(forms.Form):
         help_text=_("Participants always see the meeting; share it further if you like."),
     )
     transcript = forms.FileField(
-        label=_("Transcript"),
+        label=_("Transcript or recording"),
         help_text=_(
-            "WebVTT or SRT (Teams, Zoom, Meet), a Teams DOCX transcript, or text with 'Name: text' lines."
+            "WebVTT or SRT (Teams, Zoom, Meet), a Teams DOCX transcript, or text with 'Name: text' "
+            "lines. With audio transcription turned on: a recording (WAV, MP3 or M4A)."
         ),
         allow_empty_file=True,
     )

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wendbaar.accounts.models import Restricted
-from wendbaar.meetings.choices import LocationKind, TaskStatus
+from wendbaar.meetings.choices import LocationKind, MeetingStatus, TaskStatus
 
 
 class Meeting(Restricted):
@@ -29,6 +29,13 @@ class Meeting(Restricted):
     transcript_format = models.CharField(_("transcript format"), max_length=16, blank=True)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
     import_notes = models.TextField(_("import notes"), blank=True)
+    # A meeting added as a recording is transcribed in the background: its status and how far.
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.READY
+    )
+    progress = models.PositiveSmallIntegerField(_("transcription progress (%)"), default=100)
+    status_message = models.TextField(_("status message"), blank=True)
+    audio = models.FileField(_("recording"), upload_to="meetings/audio/%Y/%m/", blank=True)
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("participants"),
@@ -65,6 +72,10 @@ class Meeting(Restricted):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_transcribing(self) -> bool:
+        return self.status == MeetingStatus.TRANSCRIBING
 
     def principals(self) -> list[str]:
         keys = set(super().principals())

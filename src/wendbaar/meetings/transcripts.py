@@ -187,7 +187,7 @@ def parse_transcript(filename: str, data: bytes) -> Transcript:
             )
 
     result = _finish(entries, notes)
-    language = header_language or _guess_language(" ".join(ln.text for ln in result))
+    language = header_language or guess_language(" ".join(ln.text for ln in result))
     ends = [t for ln in result for t in (ln.start_seconds, ln.end_seconds) if t is not None]
     return Transcript(
         lines=result,
@@ -876,7 +876,7 @@ _ENGLISH_WORDS = """
 _ENGLISH = frozenset(_ENGLISH_WORDS.split())
 
 
-def _guess_language(text: str) -> str:
+def guess_language(text: str) -> str:
     """'nl' or 'en' by counting common words; Dutch when undecided."""
     words = re.findall(r"[a-zà-ÿ']+", text[:200_000].lower())
     dutch = sum(1 for w in words if w in _DUTCH)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("ask/", views.ask, name="ask"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/status/", views.meeting_status, name="status"),
     path("<int:pk>/minutes/", views.make_minutes, name="make_minutes"),
     path("<int:pk>/minutes/<int:draft_pk>/review/", views.review_minutes, name="review_minutes"),
     path("<int:pk>/publish/", views.publish, name="publish"),

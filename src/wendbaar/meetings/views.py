@@ -15,7 +15,15 @@ from wendbaar.accounts.selectors import team_choices
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.copilot import services as copilot_services
 from wendbaar.copilot.selectors import draft_for_subject, draft_get
-from wendbaar.meetings import exports, forms, questions, selectors, services, transcripts
+from wendbaar.meetings import (
+    exports,
+    forms,
+    questions,
+    recordings,
+    selectors,
+    services,
+    transcripts,
+)
 from wendbaar.meetings.choices import TaskStatus
 
 
@@ -56,6 +64,8 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["transcript"]
+        if recordings.is_recording(upload.name):
+            return _create_from_recording(request, form, data, upload)
         try:
             if upload.size > transcripts.max_bytes():
                 raise BusinessRuleError(
@@ -87,6 +97,40 @@ def create(request):
             )
             return redirect("meetings:detail", pk=meeting.pk)
     return render(request, "meetings/create.html", {"form": form})
+
+
+def _create_from_recording(request, form, data, upload):
+    try:
+        meeting = recordings.meeting_create_from_recording(
+            actor=request.user,
+            title=data["title"],
+            meeting_date=data["date"],
+            filename=upload.name,
+            upload=upload,
+            location_kind=data["location_kind"],
+            participants=data["participants"],
+            team=data["team"],
+            visibility=data["visibility"],
+        )
+    except BusinessRuleError as exc:
+        form.add_error(
+            "transcript" if exc.code not in ("no_team", "not_team_member") else None, exc.message
+        )
+        return render(request, "meetings/create.html", {"form": form})
+    messages.success(
+        request, _("Recording added. It is being transcribed; this page shows how far.")
+    )
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+def meeting_status(request, pk: int):
+    """How far the transcription of a recording is (polled by the meeting page)."""
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    response = render(request, "meetings/detail.html#status", {"meeting": meeting})
+    if request.htmx and not meeting.is_transcribing:
+        response["HX-Refresh"] = "true"  # done (or failed): show the whole page with its lines
+    return response
 
 
 @login_required
