@@ -439,3 +439,25 @@ def test_terse_recap_item_keeps_the_wording_of_the_request():
     assert "vloer" in actions["Pieter Bakker"].task and "kantine" in actions["Pieter Bakker"].task
     assert actions["Pieter Bakker"].due == date(2026, 1, 16)
     assert actions["Sanne Jansen"].due == date(2026, 1, 13)
+
+
+LATE_JOINER = [
+    ("Anna de Vries", "Goedemorgen. We beginnen met de verhuizing van het magazijn naar Deventer."),
+    ("Pieter Bakker", "De huur in Deventer is lager en er is plek voor twee extra stellingen."),
+    ("Anna de Vries", "Dan gaan we in april over, na de inventarisatie."),
+    ("Pieter Bakker", "En de oude locatie houden we nog tot de zomer aan als opslag."),
+    ("Sanne Jansen", "Ik heb de offertes van drie verhuizers opgevraagd."),
+    ("Youssef Amrani", "Hallo, sorry, de trein had vertraging."),
+    ("Anna de Vries", "Hoi Youssef. Kort: de verhuizing naar Deventer gaat in april door, de oude "
+     "locatie blijft tot de zomer als opslag. Sanne regelt de verhuizers."),
+    ("Youssef Amrani", "Duidelijk, dank je."),
+]  # fmt: skip
+
+
+def test_what_a_late_joiner_is_told_gives_the_decisions_so_far():
+    minutes = make_minutes(LATE_JOINER, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    texts = [d.text.lower() for d in minutes.decisions]
+    assert any("verhuizing naar deventer" in t and "april" in t for t in texts)
+    assert any("oude locatie" in t and "opslag" in t for t in texts)
+    # who does what in the catch-up is an action, not a decision
+    assert not any("verhuizers" in t for t in texts)

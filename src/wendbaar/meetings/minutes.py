@@ -775,6 +775,14 @@ _RECAP = re.compile(
     r"summari[sz]e|summary|recap|read\s+back|to\s+sum\s+up|action\s+items|wrap\s+up)\b",
     re.I,
 )
+# The lead of a catch-up: "Kort:", "Quick update:", "We hebben het (net) gehad over X", "We zijn bij X".
+_CATCH_UP_LEAD = re.compile(
+    r"^(?:(?:kort|kortom|update|quick\s+update|samengevat|in\s+short|so\s+far)\s*:\s*|"
+    r"(?:we\s+(?:hebben|hadden)\s+het\s+(?:net\s+)?(?:gehad\s+)?over|we\s+zijn\s+(?:net\s+)?bij|"
+    r"we(?:'re|\s+are|\s+were)\s+(?:just\s+)?(?:at|on|about\s+to)|we\s+(?:just\s+)?(?:discussed|talked\s+about))"
+    r"\b[^,.:;]*[,.:;]?\s*)",
+    re.I,
+)
 _RECAP_LEAD = re.compile(r"^(?:(?:en|and|dan|then|ook|also|verder|ja|yes)\b[,:]?\s*)+", re.I)
 _RECAP_SELF = re.compile(r"(?:ik|i)\b\s*(?=\w)", re.I)
 _CLAUSE_SPLIT = re.compile(r",?\s+(?:en|and)\s+", re.I)
@@ -1347,6 +1355,7 @@ class _Engine:
                 )
             add(text, sorted({s.turn, source.turn}), 0.8 if source is s else 0.65, source is s)
         self._proposals(add, used)
+        self._catch_up(add)
         # The recap also states what was decided and ruled out: "De X gaat uit de verkoop." / "No site visit."
         for s in self._recap_sentences():
             body = _RECAP_LEAD.sub("", s.text).strip()
@@ -1368,6 +1377,59 @@ class _Engine:
             ):
                 add(body, [s.turn], 0.6)
         return out
+
+    def _catch_up(self, add) -> None:
+        """What a late joiner is told: "Hoi Samira. We hebben het gehad over X, de Y gaat per
+        één december aan." / "Hi Rik. Quick update: pilot in Tilburg, two-week sprints." The
+        catch-up states what the meeting settled so far; who does what in it are actions."""
+        first: dict[str, int] = {}
+        for turn in self.turns:
+            first.setdefault(turn.speaker, turn.index)
+        n = len(self.turns)
+        for joiner, at in first.items():
+            if not joiner or at < max(4, 0.15 * n):
+                continue
+            name = joiner.split()[0]
+            for index in range(max(0, at - 3), min(n, at + 3)):
+                turn = self.turns[index]
+                if turn.speaker == joiner or not re.match(
+                    rf"^\W*(?:\w+[,!]?\s+)?{re.escape(name)}\b", turn.text
+                ):
+                    continue
+                sentences = self.by_turn.get(index, [])
+                if sum(len(x.words) for x in sentences) < 12:
+                    continue
+                for sentence in sentences[1:]:
+                    self._catch_up_clauses(sentence, add)
+                break
+
+    def _catch_up_clauses(self, sentence: _Sentence, add) -> None:
+        if sentence.question or _CHATTER.search(sentence.text):
+            return
+        text = _CATCH_UP_LEAD.sub("", sentence.text).strip()
+        for clause in re.split(r",\s+(?:(?:en|and)\s+)?|;\s+", text):
+            clause = clause.strip(" .")
+            words = _WORD.findall(clause.lower())
+            if (
+                len(_content(words)) < 2
+                or _CATCH_UP_LEAD.match(clause)
+                or _UNCERTAIN.search(clause)
+            ):
+                continue
+            # "Karin regelt invallers", "ik schrijf een brief": an action, not a decision.
+            if words[0] in ("ik", "i", "i'll", "we're", "we") or _SINGULAR_COMMIT.search(clause):
+                continue
+            # "Dat gaat vrijdag naar Ellen", "I'm guessing …": says too little on its own.
+            if (
+                words[0] in _POINTERS
+                or any(w in _SPEAKER_WORDS for w in words)
+                or _HEDGE.search(clause)
+            ):
+                continue
+            mentioned = self.people.mentions(clause)
+            if any(start <= 1 for start, _e, _n in mentioned):
+                continue
+            add(clause, [sentence.turn], 0.55)
 
     def _proposals(self, add, used: set[int]) -> None:
         """A proposal another participant agrees to: "Zullen we X? — Ja, prima." / "I suggest X. — Agreed."."""
