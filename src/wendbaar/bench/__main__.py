@@ -12,6 +12,7 @@ BENCHMARKS: list[str] = [
     "wendbaar.ai.search.bench",
     "wendbaar.privacy.bench",
     "wendbaar.knowledge.bench",
+    "wendbaar.meetings.bench",
 ]
 
 
