@@ -461,3 +461,15 @@ def test_what_a_late_joiner_is_told_gives_the_decisions_so_far():
     assert any("oude locatie" in t and "opslag" in t for t in texts)
     # who does what in the catch-up is an action, not a decision
     assert not any("verhuizers" in t for t in texts)
+
+
+def test_inverted_commitment_reads_as_a_task():
+    turns = [
+        ("Anna de Vries", "We hebben in maart een tijdelijke kracht nodig voor de administratie."),
+        ("Sanne Jansen", "Dan bel ik morgen het uitzendbureau."),
+        ("Anna de Vries", "Prima."),
+    ]
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    actions = by_owner(minutes)
+    assert actions["Sanne Jansen"].task == "Het uitzendbureau bellen"
+    assert actions["Sanne Jansen"].due == date(2026, 1, 13)

@@ -1598,6 +1598,10 @@ class _Engine:
                 return None
             task = _phrase(context.text, self.people) + " — " + task
         task = self._strip_dates(task)
+        # "Bel ik het uitzendbureau" / "Zet ik zijn agenda op …": the task as minutes say it.
+        inverted = re.match(rf"^({_NL_VERB_ALT})\s+ik\s+(?=\S)", task, re.I)
+        if self.language == "nl" and kind == "commit" and inverted and " — " not in task:
+            task = _as_task(inverted.group(1) + " " + task[inverted.end() :], "nl")
         due, due_text, due_conf = self._due(s, owner)
         turns = [s.turn]
         confidence = {"commit": 0.8, "request": 0.75, "assign": 0.7}[kind] * (1.0 if owner else 0.7)
