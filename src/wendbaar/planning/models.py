@@ -1,0 +1,437 @@
+"""Hybrid work planning: capacity of locations, work patterns, agreements and rules, calendars,
+and the weekly office-day plan with its desk bookings.
+
+Who may see what (enforced in `selectors`): a person's work pattern, calendars, events,
+assignments and bookings are theirs alone; managers see per-team, per-day, per-location counts.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wendbaar.planning.choices import (
+    WEEKDAYS,
+    BookingSource,
+    Channel,
+    FetchStatus,
+    PlaceKind,
+    PlanStatus,
+    RuleKind,
+    SourceKind,
+    Weekday,
+)
+
+
+def _check_days(value, field: str) -> None:
+    if not isinstance(value, list) or any(day not in WEEKDAYS for day in value):
+        raise ValidationError({field: _("Use day codes: mon, tue, wed, thu, fri, sat, sun.")})
+
+
+class LocationCapacity(models.Model):
+    """How many desks and rooms an office or hub has on one weekday (fewer on Friday, say)."""
+
+    location = models.ForeignKey(
+        "accounts.Location",
+        verbose_name=_("location"),
+        on_delete=models.CASCADE,
+        related_name="capacities",
+    )
+    weekday = models.CharField(_("weekday"), max_length=3, choices=Weekday.choices)
+    desks = models.PositiveIntegerField(_("desks"), default=0)
+    rooms = models.PositiveIntegerField(_("meeting rooms"), default=0)
+
+    class Meta:
+        verbose_name = _("location capacity")
+        verbose_name_plural = _("location capacities")
+        ordering = ["location", "weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "weekday"], name="unique_capacity_day")
+        ]
+
+    def __str__(self):
+        return f"{self.location} · {self.get_weekday_display()}: {self.desks}"
+
+
+class WorkPattern(models.Model):
+    """How one person works: contract days, office days wanted and not, where, and when reachable.
+
+    Personal: only the person sees it in the app (admins edit it in the Django admin)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="work_pattern",
+    )
+    contract_days = models.JSONField(_("contract days"), default=list, blank=True)
+    min_office_days = models.PositiveSmallIntegerField(_("minimum office days"), default=0)
+    max_office_days = models.PositiveSmallIntegerField(_("maximum office days"), default=5)
+    fixed_office_days = models.JSONField(_("fixed office days"), default=list, blank=True)
+    preferred_office_days = models.JSONField(_("preferred office days"), default=list, blank=True)
+    unavailable_office_days = models.JSONField(
+        _("days not in the office"), default=list, blank=True
+    )
+    locations = models.ManyToManyField(
+        "accounts.Location",
+        verbose_name=_("allowed locations"),
+        blank=True,
+        related_name="+",
+    )
+    travel_note = models.CharField(_("travel constraint"), max_length=250, blank=True)
+    core_start = models.TimeField(_("core hours from"), null=True, blank=True)
+    core_end = models.TimeField(_("core hours until"), null=True, blank=True)
+    # {"chat": ["08:30", "17:00"], "phone": ["09:00", "12:00"]}
+    reachable_hours = models.JSONField(_("reachable hours per channel"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("work pattern")
+        verbose_name_plural = _("work patterns")
+
+    def __str__(self):
+        return str(self.person)
+
+    def clean(self):
+        for name in (
+            "contract_days",
+            "fixed_office_days",
+            "preferred_office_days",
+            "unavailable_office_days",
+        ):
+            _check_days(getattr(self, name), name)
+        if self.min_office_days > self.max_office_days:
+            raise ValidationError(
+                {"min_office_days": _("The minimum is more than the maximum of office days.")}
+            )
+        if self.contract_days and self.min_office_days > len(self.contract_days):
+            raise ValidationError(
+                {"min_office_days": _("The minimum is more than the contract days.")}
+            )
+        clash = set(self.fixed_office_days) & set(self.unavailable_office_days)
+        if clash:
+            raise ValidationError(
+                {"fixed_office_days": _("A day cannot be both fixed and unavailable.")}
+            )
+        outside = set(self.fixed_office_days) - set(self.contract_days or WEEKDAYS)
+        if outside:
+            raise ValidationError(
+                {"fixed_office_days": _("A fixed office day must be a contract day.")}
+            )
+        if len(self.fixed_office_days) > self.max_office_days:
+            raise ValidationError(
+                {"fixed_office_days": _("More fixed office days than the maximum allows.")}
+            )
+        if (self.core_start is None) != (self.core_end is None) or (
+            self.core_start and self.core_end and self.core_start >= self.core_end
+        ):
+            raise ValidationError({"core_end": _("Core hours need a start before their end.")})
+        if not isinstance(self.reachable_hours, dict) or any(
+            channel not in Channel.values
+            or not isinstance(span, list)
+            or len(span) != 2
+            or not all(isinstance(t, str) and len(t) == 5 and t[2] == ":" for t in span)
+            or span[0] >= span[1]
+            for channel, span in self.reachable_hours.items()
+        ):
+            raise ValidationError(
+                {"reachable_hours": _('Write reachable hours as {"chat": ["09:00", "17:00"]}.')}
+            )
+
+    @property
+    def work_days(self) -> list[str]:
+        return [d for d in WEEKDAYS if d in (self.contract_days or WEEKDAYS[:5])]
+
+
+class AvailabilityAgreement(models.Model):
+    """What a team agreed about one channel: within which hours, how fast an answer comes."""
+
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        related_name="availability_agreements",
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    response_minutes = models.PositiveIntegerField(_("answer within (minutes)"))
+    hours_start = models.TimeField(_("from"), null=True, blank=True)
+    hours_end = models.TimeField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("availability agreement")
+        verbose_name_plural = _("availability agreements")
+        ordering = ["team", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "channel"], name="unique_team_channel")
+        ]
+
+    def __str__(self):
+        return f"{self.team} · {self.get_channel_display()}"
+
+
+class PlanningRule(models.Model):
+    """A rule a manager set: a team together in the office on a day, or a minimum of office days."""
+
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        related_name="planning_rules",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices)
+    weekday = models.CharField(_("day"), max_length=3, choices=Weekday.choices, blank=True)
+    min_fraction = models.DecimalField(
+        _("share of the team in the office"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    min_office_days = models.PositiveSmallIntegerField(
+        _("minimum office days"), null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("planning rule")
+        verbose_name_plural = _("planning rules")
+        ordering = ["team", "kind", "weekday"]
+
+    def __str__(self):
+        if self.kind == RuleKind.TEAM_DAY:
+            return _("%(team)s together on %(day)s (%(share)s%%)") % {
+                "team": self.team,
+                "day": self.get_weekday_display(),
+                "share": int((self.min_fraction or 0) * 100),
+            }
+        return _("%(team)s: at least %(n)s office days") % {
+            "team": self.team,
+            "n": self.min_office_days,
+        }
+
+    def clean(self):
+        if self.kind == RuleKind.TEAM_DAY:
+            if not self.weekday or self.min_fraction is None:
+                raise ValidationError(_("A team day needs a day and a share of the team."))
+            if not 0 < self.min_fraction <= 1:
+                raise ValidationError({"min_fraction": _("The share is between 0 and 1.")})
+        elif self.kind == RuleKind.MIN_OFFICE_DAYS and (
+            self.min_office_days is None or not 0 < self.min_office_days <= 7
+        ):
+            raise ValidationError(
+                {"min_office_days": _("The minimum of office days is between 1 and 7.")}
+            )
+
+
+class CalendarSource(models.Model):
+    """Where a person's calendar comes from: an uploaded iCalendar file or a subscription URL.
+
+    The URL often holds a secret token: only the person sees it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="calendar_sources",
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=SourceKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    url = models.URLField(_("subscription URL"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=FetchStatus.choices, default=FetchStatus.NEVER
+    )
+    message = models.TextField(_("message"), blank=True)
+    event_count = models.PositiveIntegerField(_("events"), default=0)
+    last_fetched_at = models.DateTimeField(_("last read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar")
+        verbose_name_plural = _("calendars")
+        ordering = ["person", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="unique_calendar_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CalendarEventQuerySet(models.QuerySet):
+    def between(self, start, end):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def busy(self):
+        return self.filter(busy=True)
+
+
+class CalendarEvent(models.Model):
+    """One occurrence of an event (recurring events are expanded into their occurrences)."""
+
+    source = models.ForeignKey(
+        CalendarSource, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="events"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="calendar_events",
+    )
+    uid = models.CharField(_("UID"), max_length=500)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    location = models.CharField(_("where"), max_length=500, blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(_("all day"), default=False)
+    recurring = models.BooleanField(_("recurring"), default=False)
+    busy = models.BooleanField(_("busy"), default=True)
+    attendee_count = models.PositiveIntegerField(_("attendees"), default=0)
+
+    objects = CalendarEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar event")
+        verbose_name_plural = _("calendar events")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "uid", "start"], name="unique_event_occurrence"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "start"], name="planning_event_person_start")]
+
+    def __str__(self):
+        return self.summary or self.uid
+
+
+class OfficePlan(models.Model):
+    """The office-day plan for one week (Monday to Sunday), proposed by the solver."""
+
+    week_start = models.DateField(_("week starting"), unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.SOLVING
+    )
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    bound = models.FloatField(_("bound"), null=True, blank=True)
+    solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
+    seconds = models.FloatField(_("solve time (s)"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("office plan")
+        verbose_name_plural = _("office plans")
+        ordering = ["-week_start"]
+
+    def __str__(self):
+        return _("Office plan from %(date)s") % {"date": self.week_start.isoformat()}
+
+
+class OfficeAssignment(models.Model):
+    """Where one person works on one day of a plan: an office or hub, home, or not working."""
+
+    plan = models.ForeignKey(
+        OfficePlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="office_assignments",
+    )
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=8, choices=PlaceKind.choices)
+    location = models.ForeignKey(
+        "accounts.Location",
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    changed_by_hand = models.BooleanField(_("changed by hand"), default=False)
+
+    class Meta:
+        verbose_name = _("office assignment")
+        verbose_name_plural = _("office assignments")
+        ordering = ["plan", "date", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person", "date"], name="unique_assignment"),
+            models.CheckConstraint(
+                condition=models.Q(place=PlaceKind.OFFICE, location__isnull=False)
+                | (~models.Q(place=PlaceKind.OFFICE) & models.Q(location__isnull=True)),
+                name="assignment_office_has_location",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.date} · {self.location or self.get_place_display()}"
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS[self.date.weekday()]
+
+
+class DeskBooking(models.Model):
+    """A desk for a person at a location on a day: made from the approved plan, or by hand."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="desk_bookings",
+    )
+    date = models.DateField(_("date"))
+    location = models.ForeignKey(
+        "accounts.Location",
+        verbose_name=_("location"),
+        on_delete=models.CASCADE,
+        related_name="desk_bookings",
+    )
+    source = models.CharField(
+        _("made"), max_length=4, choices=BookingSource.choices, default=BookingSource.PLAN
+    )
+    assignment = models.ForeignKey(
+        OfficeAssignment,
+        verbose_name=_("office assignment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("desk booking")
+        verbose_name_plural = _("desk bookings")
+        ordering = ["date", "location"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "date"], name="unique_desk_booking_day")
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.date} · {self.location}"

@@ -1,0 +1,246 @@
+"""Reading planning data. Per-person data (work pattern, calendars, events, office days, desk
+bookings) is only ever read for that person; managers get counts per team, day and location.
+
+No administrator bypass for personal rows: a manager's figures are aggregates, never a list of who.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+
+from wendbaar.accounts.choices import LocationKind, TeamRole
+from wendbaar.accounts.models import Location, Membership, Team
+from wendbaar.accounts.selectors import is_manager
+from wendbaar.planning.choices import WEEKDAYS, PlaceKind, PlanStatus
+from wendbaar.planning.models import (
+    AvailabilityAgreement,
+    CalendarEvent,
+    CalendarSource,
+    DeskBooking,
+    LocationCapacity,
+    OfficeAssignment,
+    OfficePlan,
+    PlanningRule,
+    WorkPattern,
+)
+
+
+def _pk(user) -> int | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.pk
+
+
+def week_start_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_days(week_start: date, days: int = 5) -> list[date]:
+    return [week_start + timedelta(days=n) for n in range(days)]
+
+
+# -- who manages what --------------------------------------------------------------------------
+
+
+def managed_team_ids(user) -> set[int]:
+    """Teams whose figures a person sees: every team for managers and admins, else the teams
+    they lead. Everyone else manages none."""
+    if _pk(user) is None:
+        return set()
+    if is_manager(user):
+        return set(Team.objects.values_list("pk", flat=True))
+    return set(
+        Membership.objects.filter(user_id=user.pk, role=TeamRole.LEAD).values_list(
+            "team_id", flat=True
+        )
+    )
+
+
+def may_manage_plans(user) -> bool:
+    """Proposing and approving the organisation's plan: managers and admins."""
+    return _pk(user) is not None and is_manager(user)
+
+
+def may_see_figures(user) -> bool:
+    return bool(managed_team_ids(user))
+
+
+# -- a person's own data -----------------------------------------------------------------------
+
+
+def work_pattern_own(*, user) -> WorkPattern | None:
+    pk = _pk(user)
+    if pk is None:
+        return None
+    return WorkPattern.objects.filter(person_id=pk).prefetch_related("locations").first()
+
+
+def calendar_source_list(*, user) -> QuerySet[CalendarSource]:
+    return CalendarSource.objects.filter(person_id=_pk(user)).order_by("name")
+
+
+def calendar_source_get(*, user, pk: int) -> CalendarSource:
+    from django.http import Http404
+
+    source = calendar_source_list(user=user).filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    return source
+
+
+def event_list(*, user, start: datetime, end: datetime) -> QuerySet[CalendarEvent]:
+    """A person's own calendar events overlapping [start, end)."""
+    return CalendarEvent.objects.filter(person_id=_pk(user)).between(start, end).order_by("start")
+
+
+def plan_for_week(*, week_start: date) -> OfficePlan | None:
+    """The plan of a week (its status and totals; who goes where is read per person)."""
+    return OfficePlan.objects.filter(week_start=week_start).first()
+
+
+def plan_get(*, pk: int) -> OfficePlan:
+    from django.http import Http404
+
+    plan = OfficePlan.objects.filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plan_list() -> QuerySet[OfficePlan]:
+    return OfficePlan.objects.order_by("-week_start")
+
+
+def assignment_list_own(*, user, plan: OfficePlan) -> QuerySet[OfficeAssignment]:
+    return (
+        OfficeAssignment.objects.filter(plan=plan, person_id=_pk(user))
+        .select_related("location")
+        .order_by("date")
+    )
+
+
+def assignment_get_own(*, user, pk: int) -> OfficeAssignment:
+    from django.http import Http404
+
+    assignment = (
+        OfficeAssignment.objects.filter(pk=pk, person_id=_pk(user))
+        .select_related("plan", "location")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def booking_list_own(*, user, start: date, end: date) -> QuerySet[DeskBooking]:
+    return (
+        DeskBooking.objects.filter(person_id=_pk(user), date__gte=start, date__lt=end)
+        .select_related("location")
+        .order_by("date")
+    )
+
+
+def agreement_list_own(*, user) -> QuerySet[AvailabilityAgreement]:
+    """The availability agreements of the person's own teams."""
+    teams = Membership.objects.filter(user_id=_pk(user)).values("team_id")
+    return AvailabilityAgreement.objects.filter(team_id__in=teams).select_related("team")
+
+
+def rule_list(*, user) -> QuerySet[PlanningRule]:
+    """Rules of the person's own teams, or of the teams they manage."""
+    teams = Membership.objects.filter(user_id=_pk(user)).values_list("team_id", flat=True)
+    team_ids = set(teams) | managed_team_ids(user)
+    return PlanningRule.objects.filter(team_id__in=team_ids, is_active=True).select_related("team")
+
+
+# -- organisation-level, no people in them -----------------------------------------------------
+
+
+def office_locations() -> QuerySet[Location]:
+    """Places the planner may send people to: active offices and hubs."""
+    return Location.objects.filter(
+        is_active=True, kind__in=[LocationKind.OFFICE, LocationKind.HUB]
+    ).order_by("kind", "name")
+
+
+def capacity_map(locations=None) -> dict[int, dict[str, int]]:
+    """Desks per location and weekday: the weekday row where set, else the location's desks."""
+    locations = list(locations if locations is not None else office_locations())
+    rows = LocationCapacity.objects.filter(location__in=locations)
+    explicit = {(row.location_id, row.weekday): row.desks for row in rows}
+    return {
+        loc.pk: {day: explicit.get((loc.pk, day), loc.desks) for day in WEEKDAYS}
+        for loc in locations
+    }
+
+
+def location_day_counts(*, plan: OfficePlan) -> dict[tuple[int, date], int]:
+    """How many people a plan puts at each location on each day (for capacity checks)."""
+    rows = (
+        OfficeAssignment.objects.filter(plan=plan, place=PlaceKind.OFFICE)
+        .values("location_id", "date")
+        .annotate(n=Count("pk"))
+    )
+    return {(row["location_id"], row["date"]): row["n"] for row in rows}
+
+
+def plan_figures(*, user, plan: OfficePlan) -> dict:
+    """Aggregated figures of a plan for a manager: per team the number in the office per day, per
+    location and day the desks taken of the capacity. Never names; teams the person does not
+    manage are left out. Raises PermissionDenied for anyone who manages no team."""
+    team_ids = managed_team_ids(user)
+    if not team_ids:
+        raise PermissionDenied
+    days = sorted(set(plan.assignments.values_list("date", flat=True)))
+    members = Membership.objects.filter(team_id__in=team_ids)
+    rows = (
+        OfficeAssignment.objects.filter(plan=plan, person__memberships__team_id__in=team_ids)
+        .values("person__memberships__team_id", "date")
+        .annotate(
+            office=Count("pk", filter=Q(place=PlaceKind.OFFICE)),
+            home=Count("pk", filter=Q(place=PlaceKind.HOME)),
+            off=Count("pk", filter=Q(place=PlaceKind.OFF)),
+        )
+    )
+    by_team: dict[int, dict[date, dict]] = {}
+    for row in rows:
+        by_team.setdefault(row["person__memberships__team_id"], {})[row["date"]] = {
+            "office": row["office"],
+            "home": row["home"],
+            "off": row["off"],
+        }
+    teams = []
+    for team in Team.objects.filter(pk__in=team_ids).order_by("name"):
+        size = members.filter(team=team).count()
+        cells = by_team.get(team.pk, {})
+        teams.append(
+            {
+                "team": team,
+                "size": size,
+                "days": [cells.get(day, {"office": 0, "home": 0, "off": 0}) for day in days],
+            }
+        )
+    counts = location_day_counts(plan=plan)
+    capacity = capacity_map()
+    locations = [
+        {
+            "location": loc,
+            "days": [
+                {
+                    "taken": counts.get((loc.pk, day), 0),
+                    "capacity": capacity.get(loc.pk, {}).get(WEEKDAYS[day.weekday()], 0),
+                }
+                for day in days
+            ],
+        }
+        for loc in office_locations()
+    ]
+    return {
+        "plan": plan,
+        "days": days,
+        "teams": teams,
+        "locations": locations,
+        "hand_changes": plan.assignments.filter(changed_by_hand=True).count(),
+        "approvable": plan.status == PlanStatus.PROPOSED and may_manage_plans(user),
+    }
