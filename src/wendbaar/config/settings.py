@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "wendbaar.knowledge",
     "wendbaar.meetings",
     "wendbaar.planning",
+    "wendbaar.service",
     "wendbaar.web",
     "wendbaar.evals",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("knowledge/", include("wendbaar.knowledge.urls")),
     path("meetings/", include("wendbaar.meetings.urls")),
     path("planning/", include("wendbaar.planning.urls")),
+    path("service/", include("wendbaar.service.urls")),
     path("audit/", include("wendbaar.audit.urls")),
     path("privacy/", include("wendbaar.privacy.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceConfig(AppConfig):
+    """Customer questions: intake, triage, a prioritised queue, reply drafts and rules."""
+
+    name = "wendbaar.service"
+    label = "service"
+    verbose_name = _("Customer questions")
+    default_auto_field = "django.db.models.BigAutoField"
