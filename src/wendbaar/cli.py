@@ -9,7 +9,11 @@ import sys
 
 TWO_WORD_COMMANDS = {("ai", "doctor"): "ai_doctor", ("privacy", "prepare"): "privacy_prepare"}
 # Commands spelled with a hyphen on the command line.
-HYPHENATED_COMMANDS = {"import-docs": "import_docs", "plan-office": "plan_office"}
+HYPHENATED_COMMANDS = {
+    "import-docs": "import_docs",
+    "import-calendar": "import_calendar",
+    "plan-office": "plan_office",
+}
 
 
 def main(argv: list[str] | None = None) -> None:
