@@ -322,6 +322,9 @@ class OfficePlan(models.Model):
     solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
     seconds = models.FloatField(_("solve time (s)"), null=True, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # The solver input the plan was made from (people as p<id>), so swaps are checked against
+    # the same constraints; personal, never shown.
+    instance = models.JSONField(_("solver input"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposed by"),

@@ -1,5 +1,6 @@
 """Writing planning data: calendars in, office-day plans out, swaps, approval and desk bookings."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -10,8 +11,22 @@ from wendbaar.accounts.selectors import organisation_get
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.planning import calendars
-from wendbaar.planning.choices import FetchStatus, SourceKind
-from wendbaar.planning.models import CalendarEvent, CalendarSource
+from wendbaar.planning.choices import (
+    WEEKDAYS,
+    BookingSource,
+    FetchStatus,
+    PlaceKind,
+    PlanStatus,
+    SourceKind,
+)
+from wendbaar.planning.instance import key_pk, location_key, person_key, week_dates
+from wendbaar.planning.models import (
+    CalendarEvent,
+    CalendarSource,
+    DeskBooking,
+    OfficeAssignment,
+    OfficePlan,
+)
 
 # -- calendars ---------------------------------------------------------------------------------
 
@@ -180,3 +195,366 @@ def calendar_remove(*, actor, source: CalendarSource) -> None:
         raise BusinessRuleError(_("This is not your calendar."), status_code=403)
     audit_log(actor=actor, action="planning.calendar_removed", target=source)
     source.delete()
+
+
+# -- office-day plans --------------------------------------------------------------------------
+
+
+def _require_manager(actor) -> None:
+    from wendbaar.planning.selectors import may_manage_plans
+
+    if not may_manage_plans(actor):
+        raise BusinessRuleError(
+            _("Only managers propose and approve office plans."),
+            code="not_manager",
+            status_code=403,
+        )
+
+
+def plan_propose(*, actor, week_start, time_limit: float = 20.0) -> OfficePlan:
+    """Ask the planner for a week's plan; it is solved in the background (`plan_solve_task`).
+
+    A proposed (or failed) plan of the week is planned again, keeping the days people swapped by
+    hand as the starting point; an approved plan stays as it is."""
+    from wendbaar.planning.selectors import week_start_of
+    from wendbaar.planning.tasks import plan_solve_task
+
+    _require_manager(actor)
+    if week_start != week_start_of(week_start):
+        raise BusinessRuleError(_("A plan starts on a Monday."), code="not_monday", status_code=400)
+    with transaction.atomic():
+        plan, created = OfficePlan.objects.select_for_update().get_or_create(
+            week_start=week_start, defaults={"created_by": actor}
+        )
+        if not created:
+            if plan.status == PlanStatus.APPROVED:
+                raise BusinessRuleError(
+                    _("The plan of this week is approved already."), code="approved"
+                )
+            if plan.status == PlanStatus.SOLVING:
+                return plan
+        plan.status = PlanStatus.SOLVING
+        plan.message = ""
+        plan.created_by = actor
+        plan.save(update_fields=["status", "message", "created_by"])
+        audit_log(actor=actor, action="planning.plan_requested", target=plan)
+        transaction.on_commit(
+            lambda: plan_solve_task.enqueue(plan_id=plan.pk, time_limit=time_limit)
+        )
+    return plan
+
+
+def _conflict_summary(reasons: list[dict]) -> str:
+    """Why no plan exists, for a manager: rules and locations by name, people only counted."""
+    from wendbaar.planning.reasons import violation_text
+
+    personal = [r for r in reasons if r.get("person")]
+    lines = [violation_text(r) for r in reasons if not r.get("person")][:10]
+    if personal:
+        lines.append(
+            _("%(n)s work pattern(s) cannot be met as they are (see the Django admin).")
+            % {"n": len({r["person"] for r in personal})}
+        )
+    return "\n".join(lines)
+
+
+def plan_solve(*, plan_id: int, time_limit: float = 20.0) -> bool:
+    """Run the solver for a plan that waits for it and store the result with the reasons of
+    each choice. Safe to run twice: a plan not waiting is left alone."""
+    from wendbaar.planning import solver
+    from wendbaar.planning.instance import build_instance, people_of
+
+    plan = OfficePlan.objects.filter(pk=plan_id, status=PlanStatus.SOLVING).first()
+    if plan is None:
+        return False
+    instance, notes = build_instance(week_start=plan.week_start, today=timezone.localdate())
+    hint = _current_assignments(plan, instance) if plan.assignments.exists() else None
+    try:
+        result = solver.solve(instance, time_limit=time_limit, hint=hint)
+    except Exception as exc:  # a malformed instance or a solver crash: say so, keep the rest
+        OfficePlan.objects.filter(pk=plan.pk).update(
+            status=PlanStatus.FAILED,
+            message=_("The planner stopped: %(error)s") % {"error": str(exc)[:300]},
+        )
+        return False
+    if not result.get("assignments"):
+        OfficePlan.objects.filter(pk=plan.pk).update(
+            status=PlanStatus.FAILED,
+            solver_status=result.get("status", "")[:20],
+            seconds=result.get("seconds"),
+            instance=instance,
+            message=_conflict_summary(result.get("reasons") or [])
+            or _("The planner found no plan in the time it had."),
+        )
+        return False
+    reasons = _explain(instance, result["assignments"])
+    people = people_of(instance)
+    dates = week_dates(plan.week_start)
+    with transaction.atomic():
+        plan = OfficePlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != PlanStatus.SOLVING:
+            return False
+        plan.assignments.all().delete()
+        rows = []
+        for key, days in result["assignments"].items():
+            person = people.get(key)
+            if person is None:
+                continue
+            for day, place in days.items():
+                rows.append(
+                    OfficeAssignment(
+                        plan=plan,
+                        person=person,
+                        date=dates[day],
+                        place=_place(place),
+                        location_id=key_pk(place) if _place(place) == PlaceKind.OFFICE else None,
+                        reasons=reasons.get(key, {}).get(day, []),
+                    )
+                )
+        OfficeAssignment.objects.bulk_create(rows)
+        plan.status = PlanStatus.PROPOSED
+        plan.objective = result.get("objective")
+        plan.bound = result.get("bound")
+        plan.solver_status = str(result.get("status", ""))[:20]
+        plan.seconds = result.get("seconds")
+        plan.instance = instance
+        plan.message = (
+            _("Some minimum office days were lowered to what a person's pattern allows.")
+            if notes
+            else ""
+        )
+        plan.save()
+        audit_log(
+            actor=None,
+            action="planning.plan_proposed",
+            target=plan,
+            data={"people": len(people), "objective": plan.objective, "status": plan.status},
+        )
+    return True
+
+
+def _place(value: str) -> str:
+    if value == "home":
+        return PlaceKind.HOME
+    if value == "off":
+        return PlaceKind.OFF
+    return PlaceKind.OFFICE
+
+
+def _current_assignments(plan: OfficePlan, instance: dict) -> dict:
+    """The plan's assignments in PLAN.json form, for the people of `instance`."""
+    days = {d: day for day, d in week_dates(plan.week_start).items()}
+    wanted = {p["id"] for p in instance.get("people", [])}
+    out: dict[str, dict[str, str]] = {}
+    for row in plan.assignments.all().only("person_id", "date", "place", "location_id"):
+        key = person_key(row.person_id)
+        if key not in wanted or row.date not in days:
+            continue
+        out.setdefault(key, {})[days[row.date]] = (
+            location_key(row.location_id) if row.place == PlaceKind.OFFICE else row.place
+        )
+    return out
+
+
+def _explain(instance: dict, assignments: dict) -> dict:
+    """Why each person is where they are on each day: the solver's own explanation when it
+    offers one, else the facts from the instance (fixed, preferred, team day, colleagues)."""
+    from wendbaar.planning import solver
+
+    explain = getattr(solver, "explain", None)
+    if explain is not None:
+        try:
+            return explain(instance, {"assignments": assignments}) or {}
+        except Exception:  # noqa: S110 - the plan stands without its explanations
+            pass
+    return explain_basic(instance, assignments)
+
+
+def explain_basic(instance: dict, assignments: dict) -> dict:
+    people = {p["id"]: p for p in instance.get("people", [])}
+    rules = defaultdict(list)
+    for rule in instance.get("rules", []):
+        rules[rule["team"]].append(rule["day"])
+    partners: dict[str, list[str]] = defaultdict(list)
+    for pair in instance.get("collaboration", []):
+        partners[pair["a"]].append(pair["b"])
+        partners[pair["b"]].append(pair["a"])
+    out: dict[str, dict[str, list]] = {}
+    for key, days in assignments.items():
+        person = people.get(key, {})
+        for day, place in days.items():
+            reasons = []
+            if place == "off":
+                reasons.append({"code": "not_working"})
+            elif place == "home":
+                if day in person.get("unavailable_office_days", []):
+                    reasons.append({"code": "unavailable"})
+                else:
+                    reasons.append({"code": "home"})
+            else:
+                if day in person.get("fixed_office_days", []):
+                    reasons.append({"code": "fixed_day"})
+                if day in person.get("preferred_office_days", []):
+                    reasons.append({"code": "preferred_day"})
+                if day in rules.get(person.get("team"), []):
+                    reasons.append({"code": "team_day"})
+                together = sum(
+                    1
+                    for other in partners.get(key, [])
+                    if assignments.get(other, {}).get(day) == place
+                )
+                if together:
+                    reasons.append({"code": "colleagues", "count": together})
+            out.setdefault(key, {})[day] = reasons
+    return out
+
+
+def _violations_after(plan: OfficePlan, changes: dict[str, dict[str, str]]) -> list[dict]:
+    """The hard constraints a change would newly break (ones broken already are not blamed on it)."""
+    from wendbaar.planning import solver
+
+    instance = plan.instance
+    before = _current_assignments(plan, instance)
+    after = {key: dict(days) for key, days in before.items()}
+    for key, days in changes.items():
+        after.setdefault(key, {}).update(days)
+
+    def keyed(violations):
+        return {
+            (v.get("code"), v.get("person"), v.get("day"), v.get("location"), v.get("team")): v
+            for v in violations
+        }
+
+    old = keyed(solver.check(instance, before))
+    new = keyed(solver.check(instance, after))
+    return [v for k, v in new.items() if k not in old]
+
+
+def assignment_swap(*, actor, first: OfficeAssignment, second: OfficeAssignment) -> None:
+    """Swap two of a person's own days in a plan (office on one, home on the other). Every hard
+    constraint is checked again; a swap that breaks one is refused with the reason."""
+    from wendbaar.planning.reasons import violation_text
+
+    if first.person_id != actor.pk or second.person_id != actor.pk:
+        raise BusinessRuleError(_("You can only swap your own days."), status_code=403)
+    if first.plan_id != second.plan_id or first.pk == second.pk:
+        raise BusinessRuleError(_("Choose two different days of the same week."), status_code=400)
+    if (first.place, first.location_id) == (second.place, second.location_id):
+        raise BusinessRuleError(
+            _("Both days are the same already; there is nothing to swap."), status_code=400
+        )
+    with transaction.atomic():
+        plan = OfficePlan.objects.select_for_update().get(pk=first.plan_id)
+        if plan.status not in (PlanStatus.PROPOSED, PlanStatus.APPROVED):
+            raise BusinessRuleError(_("This plan cannot be changed now."), code="plan_busy")
+        first.refresh_from_db()
+        second.refresh_from_db()
+        key = person_key(actor.pk)
+        if not any(p["id"] == key for p in plan.instance.get("people", [])):
+            raise BusinessRuleError(_("You are not in this plan."), status_code=400)
+
+        def value(row):
+            return location_key(row.location_id) if row.place == PlaceKind.OFFICE else row.place
+
+        changes = {key: {first.weekday: value(second), second.weekday: value(first)}}
+        broken = _violations_after(plan, changes)
+        if broken:
+            raise BusinessRuleError(
+                _("This swap is not possible: %(why)s")
+                % {"why": " ".join(violation_text(v, own=True) for v in broken[:3])},
+                code="swap_breaks_rule",
+            )
+        (first.place, first.location_id), (second.place, second.location_id) = (
+            (second.place, second.location_id),
+            (first.place, first.location_id),
+        )
+        for row in (first, second):
+            row.changed_by_hand = True
+            row.reasons = [{"code": "swapped_by_hand"}]
+            row.save(update_fields=["place", "location", "changed_by_hand", "reasons"])
+            if plan.status == PlanStatus.APPROVED:
+                _booking_follow(row)
+        audit_log(
+            actor=actor,
+            action="planning.days_swapped",
+            target=plan,
+            data={"days": [first.date.isoformat(), second.date.isoformat()]},
+        )
+
+
+def _booking_follow(row: OfficeAssignment) -> None:
+    """Make the desk booking of an approved day follow the plan; hand-made bookings stay."""
+    booking = DeskBooking.objects.filter(person_id=row.person_id, date=row.date).first()
+    if booking is not None and booking.source == BookingSource.HAND:
+        return
+    if row.place == PlaceKind.OFFICE:
+        DeskBooking.objects.update_or_create(
+            person_id=row.person_id,
+            date=row.date,
+            defaults={
+                "location_id": row.location_id,
+                "source": BookingSource.PLAN,
+                "assignment": row,
+            },
+        )
+    elif booking is not None:
+        booking.delete()
+
+
+def plan_approve(*, actor, plan: OfficePlan) -> int:
+    """Approve a proposed plan; desk bookings follow from its office days. Returns how many."""
+    _require_manager(actor)
+    with transaction.atomic():
+        plan = OfficePlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != PlanStatus.PROPOSED:
+            raise BusinessRuleError(_("Only a proposed plan can be approved."), code="not_proposed")
+        plan.status = PlanStatus.APPROVED
+        plan.approved_by = actor
+        plan.approved_at = timezone.now()
+        plan.save(update_fields=["status", "approved_by", "approved_at"])
+        rows = list(plan.assignments.all())
+        for row in rows:
+            _booking_follow(row)
+        booked = sum(1 for row in rows if row.place == PlaceKind.OFFICE)
+        audit_log(
+            actor=actor, action="planning.plan_approved", target=plan, data={"bookings": booked}
+        )
+    return booked
+
+
+def desk_booking_set(*, actor, day, location=None) -> DeskBooking | None:
+    """Book (or with no location, cancel) one's own desk for a day by hand; the location must
+    have a desk free that day."""
+    from wendbaar.planning.selectors import capacity_map, office_locations
+
+    with transaction.atomic():
+        current = DeskBooking.objects.select_for_update().filter(person=actor, date=day).first()
+        if location is None:
+            if current is not None:
+                audit_log(actor=actor, action="planning.desk_cancelled", target=current)
+                current.delete()
+            return None
+        if location not in office_locations():
+            raise BusinessRuleError(_("Desks can be booked at offices and hubs only."))
+        capacity = capacity_map([location])[location.pk][WEEKDAYS[day.weekday()]]
+        taken = (
+            DeskBooking.objects.filter(location=location, date=day).exclude(person=actor).count()
+        )
+        if taken >= capacity:
+            raise BusinessRuleError(
+                _("%(location)s has no desk free on %(date)s.")
+                % {"location": location.name, "date": day.isoformat()},
+                code="full",
+            )
+        booking, _created = DeskBooking.objects.update_or_create(
+            person=actor,
+            date=day,
+            defaults={"location": location, "source": BookingSource.HAND, "assignment": None},
+        )
+        audit_log(
+            actor=actor,
+            action="planning.desk_booked",
+            target=booking,
+            data={"date": day.isoformat(), "location": location.pk},
+        )
+    return booking

@@ -1,0 +1,90 @@
+"""Reasons and broken rules as sentences a person reads, from the codes the planner gives."""
+
+from django.utils.translation import gettext as _
+
+from wendbaar.planning.choices import Weekday
+
+
+def _day(code) -> str:
+    try:
+        return str(Weekday(code).label).lower()
+    except ValueError:
+        return str(code or "")
+
+
+def _location(key) -> str:
+    from wendbaar.accounts.models import Location
+
+    if isinstance(key, str) and key.startswith("loc") and key[3:].isdigit():
+        location = Location.objects.filter(pk=int(key[3:])).first()
+        if location is not None:
+            return location.name
+    return str(key or "")
+
+
+def _team(key) -> str:
+    from wendbaar.accounts.models import Team
+
+    if isinstance(key, str) and key.startswith("team") and key[4:].isdigit():
+        team = Team.objects.filter(pk=int(key[4:])).first()
+        if team is not None:
+            return team.name
+    return str(key or "")
+
+
+def reason_text(reason: dict) -> str:
+    """Why a person is where they are on a day."""
+    code = reason.get("code")
+    count = reason.get("count") or 0
+    texts = {
+        "fixed_day": _("a fixed office day in your work pattern"),
+        "preferred_day": _("a day you prefer to be in the office"),
+        "team_day": _("your team agreed to be in the office this day"),
+        "team_rule": _("your team agreed to be in the office this day"),
+        "home": _("working from home this day"),
+        "unavailable": _("you are not in the office on this day"),
+        "not_working": _("not a working day for you"),
+        "swapped_by_hand": _("you swapped this day yourself"),
+    }
+    if code in ("colleagues", "together"):
+        return _("%(n)s colleague(s) you work with are there too") % {"n": count}
+    if code in texts:
+        return texts[code]
+    return str(reason.get("message") or code or "")
+
+
+def violation_text(violation: dict, *, own: bool = False) -> str:
+    """A broken hard constraint as a sentence; `own` words personal rules for the person."""
+    code = violation.get("code")
+    day = _day(violation.get("day"))
+    if code == "office_day_count":
+        return (
+            _("you would have %(n)s office days, which your work pattern does not allow.")
+            % {"n": violation.get("count")}
+            if own
+            else _("A work pattern's number of office days cannot be met.")
+        )
+    if code == "fixed_day_home":
+        return _("%(day)s is a fixed office day.") % {"day": day}
+    if code == "office_on_unavailable_day":
+        return _("you are not available in the office on %(day)s.") % {"day": day}
+    if code == "office_on_day_off":
+        return _("%(day)s is not a working day.") % {"day": day}
+    if code == "location_not_allowed":
+        return _("that location is not one of yours.")
+    if code == "capacity":
+        return _("%(location)s is full on %(day)s.") % {
+            "location": _location(violation.get("location")),
+            "day": day,
+        }
+    if code == "team_rule":
+        return _(
+            "%(team)s agreed that at least %(need)s of them are in the office on %(day)s "
+            "(%(n)s would be)."
+        ) % {
+            "team": _team(violation.get("team")),
+            "need": violation.get("need"),
+            "day": day,
+            "n": violation.get("count"),
+        }
+    return str(violation.get("message") or code or "")
