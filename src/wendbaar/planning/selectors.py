@@ -4,7 +4,7 @@ bookings) is only ever read for that person; managers get counts per team, day a
 No administrator bypass for personal rows: a manager's figures are aggregates, never a list of who.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -243,4 +243,45 @@ def plan_figures(*, user, plan: OfficePlan) -> dict:
         "locations": locations,
         "hand_changes": plan.assignments.filter(changed_by_hand=True).count(),
         "approvable": plan.status == PlanStatus.PROPOSED and may_manage_plans(user),
+    }
+
+
+def week_own(*, user, week: date) -> dict:
+    """A person's own week: per working day where they are and why, their desk, their meetings
+    (event times stay aware; pages show them in the organisation's zone)."""
+    from zoneinfo import ZoneInfo
+
+    from wendbaar.accounts.selectors import organisation_get
+    from wendbaar.planning.reasons import reason_text
+
+    zone = ZoneInfo(organisation_get().time_zone)
+    days = week_days(week)
+    plan = plan_for_week(week_start=week)
+    assignments = {a.date: a for a in assignment_list_own(user=user, plan=plan)} if plan else {}
+    bookings = {
+        b.date: b for b in booking_list_own(user=user, start=week, end=days[-1] + timedelta(days=1))
+    }
+    start = datetime.combine(week, time(), tzinfo=zone)
+    events = list(event_list(user=user, start=start, end=start + timedelta(days=7)))
+    rows = []
+    for day in days:
+        begin = datetime.combine(day, time(), tzinfo=zone)
+        end = begin + timedelta(days=1)
+        assignment = assignments.get(day)
+        rows.append(
+            {
+                "date": day,
+                "assignment": assignment,
+                "reasons": [reason_text(r) for r in assignment.reasons] if assignment else [],
+                "booking": bookings.get(day),
+                "events": [e for e in events if e.start < end and e.end > begin],
+            }
+        )
+    return {
+        "week": week,
+        "plan": plan,
+        "days": rows,
+        "zone": zone,
+        "in_plan": bool(assignments),
+        "assignments": list(assignments.values()),
     }

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401 - the views land with the planning pages
+from django.urls import path
+
+from wendbaar.planning import views
 
 app_name = "planning"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("swap/", views.swap, name="swap"),
+    path("booking/", views.booking, name="booking"),
+    path("calendars/", views.calendar_list, name="calendars"),
+    path("calendars/upload/", views.calendar_upload, name="calendar_upload"),
+    path("calendars/subscribe/", views.calendar_subscribe, name="calendar_subscribe"),
+    path("calendars/<int:pk>/refresh/", views.calendar_refresh, name="calendar_refresh"),
+    path("calendars/<int:pk>/remove/", views.calendar_remove, name="calendar_remove"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/propose/", views.plan_propose, name="plan_propose"),
+    path("plan/<int:pk>/status/", views.plan_status, name="plan_status"),
+    path("plan/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+]

@@ -1,0 +1,301 @@
+"""Planning over the API: my own week (days, reasons, desk, meetings), swaps, desk bookings and
+calendars; for managers the week's plan as counts, proposing and approving it."""
+
+from datetime import date, datetime
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+
+from wendbaar.accounts.auth import api_auth
+from wendbaar.common.errors import BusinessRuleError
+from wendbaar.planning import calendars, selectors, services
+from wendbaar.planning.choices import PlanStatus
+
+router = Router(tags=["planning"], auth=api_auth("planning:read", "planning:write"))
+MANAGE = api_auth("planning:manage", "planning:manage")
+
+
+class EventOut(Schema):
+    summary: str
+    start: datetime
+    end: datetime
+    all_day: bool
+    busy: bool
+
+
+class DayOut(Schema):
+    date: date
+    place: str | None
+    location_id: int | None
+    location: str | None
+    reasons: list[str]
+    reason_codes: list[str]
+    changed_by_hand: bool
+    desk_location_id: int | None
+    events: list[EventOut]
+
+
+class WeekOut(Schema):
+    week_start: date
+    plan_id: int | None
+    plan_status: str | None
+    days: list[DayOut]
+
+
+def _week_out(user, week: date) -> dict:
+    ctx = selectors.week_own(user=user, week=selectors.week_start_of(week))
+    days = []
+    for row in ctx["days"]:
+        a = row["assignment"]
+        days.append(
+            {
+                "date": row["date"],
+                "place": a.place if a else None,
+                "location_id": a.location_id if a else None,
+                "location": a.location.name if a and a.location else None,
+                "reasons": row["reasons"],
+                "reason_codes": [r.get("code", "") for r in a.reasons] if a else [],
+                "changed_by_hand": bool(a and a.changed_by_hand),
+                "desk_location_id": row["booking"].location_id if row["booking"] else None,
+                "events": row["events"],
+            }
+        )
+    plan = ctx["plan"]
+    return {
+        "week_start": ctx["week"],
+        "plan_id": plan.pk if plan else None,
+        "plan_status": plan.status if plan else None,
+        "days": days,
+    }
+
+
+@router.get("/me/week", response=WeekOut)
+def my_week(request, week: date | None = None):
+    """Your own week: where you work each day and why, your desk and your meetings."""
+    from django.utils import timezone
+
+    return _week_out(request.user, week or timezone.localdate())
+
+
+class SwapIn(Schema):
+    first: date
+    second: date
+
+
+def _own_day(user, day: date):
+    plan = selectors.plan_for_week(week_start=selectors.week_start_of(day))
+    row = (
+        selectors.assignment_list_own(user=user, plan=plan).filter(date=day).first()
+        if plan
+        else None
+    )
+    if row is None:
+        raise BusinessRuleError(
+            _("You have no planned day on %(date)s.") % {"date": day.isoformat()},
+            code="no_day",
+            status_code=404,
+        )
+    return row
+
+
+@router.post("/me/swap", response=WeekOut)
+def my_swap(request, payload: SwapIn):
+    """Swap two of your days in the week's plan; a swap that breaks a rule answers 409."""
+    services.assignment_swap(
+        actor=request.user,
+        first=_own_day(request.user, payload.first),
+        second=_own_day(request.user, payload.second),
+    )
+    return _week_out(request.user, payload.first)
+
+
+class DeskIn(Schema):
+    date: date
+    location_id: int | None = None
+
+
+@router.post("/me/desk", response=WeekOut)
+def my_desk(request, payload: DeskIn):
+    """Book a desk for a day by hand, or cancel it (no location)."""
+    location = None
+    if payload.location_id is not None:
+        location = selectors.office_locations().filter(pk=payload.location_id).first()
+        if location is None:
+            raise Http404
+    services.desk_booking_set(actor=request.user, day=payload.date, location=location)
+    return _week_out(request.user, payload.date)
+
+
+class CalendarOut(Schema):
+    id: int
+    name: str
+    kind: str
+    status: str
+    message: str
+    event_count: int
+    last_fetched_at: datetime | None
+
+
+class ImportOut(Schema):
+    name: str
+    ok: bool
+    message: str
+    events: int
+    notes: list[str]
+    calendar_id: int | None
+
+
+def _import_out(result) -> dict:
+    out = {
+        "name": result.name,
+        "ok": result.ok,
+        "message": result.message,
+        "events": result.events,
+        "notes": result.notes,
+        "calendar_id": result.source.pk if result.source else None,
+    }
+    if not result.ok:
+        raise BusinessRuleError(result.message, code="calendar_unreadable", status_code=400)
+    return out
+
+
+@router.get("/me/calendars", response=list[CalendarOut])
+def my_calendars(request):
+    return list(selectors.calendar_source_list(user=request.user))
+
+
+class SubscribeIn(Schema):
+    url: str
+    name: str = ""
+
+
+@router.post("/me/calendars/subscribe", response={201: ImportOut})
+def my_calendar_subscribe(request, payload: SubscribeIn):
+    """Subscribe to an ICS address (http, https or webcal); it is read at once."""
+    result = services.calendar_subscribe(
+        actor=request.user, person=request.user, url=payload.url, name=payload.name[:120]
+    )
+    return Status(201, _import_out(result))
+
+
+@router.post("/me/calendars/upload", response={201: ImportOut})
+def my_calendar_upload(request, file: File[UploadedFile], name: Form[str] = ""):
+    """Upload an iCalendar file; a file with the same name replaces its earlier events."""
+    if file.size and file.size > calendars.max_bytes():
+        raise BusinessRuleError(calendars._too_large(calendars.max_bytes()), status_code=413)
+    result = services.calendar_import_file(
+        actor=request.user,
+        person=request.user,
+        name=(name or file.name or "agenda.ics")[:255],
+        data=file.read(),
+    )
+    return Status(201, _import_out(result))
+
+
+# -- managers --------------------------------------------------------------------------------
+
+
+class TeamDayOut(Schema):
+    office: int
+    home: int
+    off: int
+
+
+class TeamFiguresOut(Schema):
+    team_id: int
+    team: str
+    size: int
+    days: list[TeamDayOut]
+
+
+class LocationDayOut(Schema):
+    taken: int
+    capacity: int
+
+
+class LocationFiguresOut(Schema):
+    location_id: int
+    location: str
+    days: list[LocationDayOut]
+
+
+class PlanOut(Schema):
+    id: int
+    week_start: date
+    status: str
+    objective: float | None
+    bound: float | None
+    message: str
+    days: list[date]
+    teams: list[TeamFiguresOut]
+    locations: list[LocationFiguresOut]
+    hand_changes: int
+
+
+def _plan_out(user, plan) -> dict:
+    out = {
+        "id": plan.pk,
+        "week_start": plan.week_start,
+        "status": plan.status,
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "message": plan.message,
+        "days": [],
+        "teams": [],
+        "locations": [],
+        "hand_changes": 0,
+    }
+    if not selectors.may_see_figures(user):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if plan.status in (PlanStatus.PROPOSED, PlanStatus.APPROVED):
+        f = selectors.plan_figures(user=user, plan=plan)
+        out.update(
+            days=f["days"],
+            hand_changes=f["hand_changes"],
+            teams=[
+                {
+                    "team_id": r["team"].pk,
+                    "team": r["team"].name,
+                    "size": r["size"],
+                    "days": r["days"],
+                }
+                for r in f["teams"]
+            ],
+            locations=[
+                {"location_id": r["location"].pk, "location": r["location"].name, "days": r["days"]}
+                for r in f["locations"]
+            ],
+        )
+    return out
+
+
+@router.get("/plans/{week_start}", response=PlanOut, auth=MANAGE)
+def plan_detail(request, week_start: date):
+    """The week's plan as counts per team, day and location (team leads and managers)."""
+    plan = selectors.plan_for_week(week_start=selectors.week_start_of(week_start))
+    if plan is None:
+        raise Http404
+    return _plan_out(request.user, plan)
+
+
+class ProposeIn(Schema):
+    week_start: date
+
+
+@router.post("/plans", response={202: PlanOut}, auth=MANAGE)
+def plan_propose(request, payload: ProposeIn):
+    """Ask for a plan of the week (a Monday); it is solved in the background (status "solving")."""
+    plan = services.plan_propose(actor=request.user, week_start=payload.week_start)
+    plan.refresh_from_db()
+    return Status(202, _plan_out(request.user, plan))
+
+
+@router.post("/plans/{int:plan_id}/approve", response=PlanOut, auth=MANAGE)
+def plan_approve(request, plan_id: int):
+    plan = selectors.plan_get(pk=plan_id)
+    services.plan_approve(actor=request.user, plan=plan)
+    plan.refresh_from_db()
+    return _plan_out(request.user, plan)

@@ -1,0 +1,256 @@
+"""Planning in the browser: my week (own days, meetings, desk), my calendars, and the team plan
+for managers (counts only)."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wendbaar.common.errors import BusinessRuleError
+from wendbaar.planning import calendars, forms, selectors, services
+from wendbaar.planning.choices import PlanStatus
+
+
+def _week(request) -> date:
+    value = request.GET.get("week") or request.POST.get("week") or ""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = timezone.localdate() + timedelta(days=2)  # from Saturday on, show next week
+    return selectors.week_start_of(day)
+
+
+def _week_url(name: str, week: date) -> str:
+    return f"{reverse(name)}?week={week.isoformat()}"
+
+
+def my_week_context(user, week: date) -> dict:
+    ctx = selectors.week_own(user=user, week=week)
+    plan = ctx["plan"]
+    return {
+        **ctx,
+        "previous": week - timedelta(days=7),
+        "next": week + timedelta(days=7),
+        "swappable": ctx["in_plan"] and plan.status in (PlanStatus.PROPOSED, PlanStatus.APPROVED),
+        "swap_form": forms.SwapForm(assignments=ctx["assignments"]),
+        "locations": list(selectors.office_locations()),
+        "pattern": selectors.work_pattern_own(user=user),
+        "agreements": selectors.agreement_list_own(user=user),
+        "may_see_figures": selectors.may_see_figures(user),
+    }
+
+
+@login_required
+def home(request):
+    """Mijn week."""
+    return render(request, "planning/my_week.html", my_week_context(request.user, _week(request)))
+
+
+@login_required
+@require_POST
+def swap(request):
+    week = _week(request)
+    plan = selectors.plan_for_week(week_start=week)
+    own = list(selectors.assignment_list_own(user=request.user, plan=plan)) if plan else []
+    form = forms.SwapForm(request.POST, assignments=own)
+    if not form.is_valid():
+        messages.error(request, _("Choose two of your days to swap."))
+    else:
+        try:
+            services.assignment_swap(
+                actor=request.user,
+                first=selectors.assignment_get_own(
+                    user=request.user, pk=form.cleaned_data["first"]
+                ),
+                second=selectors.assignment_get_own(
+                    user=request.user, pk=form.cleaned_data["second"]
+                ),
+            )
+        except BusinessRuleError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Days swapped."))
+    return redirect(_week_url("planning:home", week))
+
+
+@login_required
+@require_POST
+def booking(request):
+    week = _week(request)
+    form = forms.BookingForm(request.POST, locations=selectors.office_locations())
+    if not form.is_valid():
+        messages.error(request, _("Choose a location or no desk."))
+        return redirect(_week_url("planning:home", week))
+    location = (
+        selectors.office_locations().filter(pk=form.cleaned_data["location"]).first()
+        if form.cleaned_data["location"]
+        else None
+    )
+    try:
+        services.desk_booking_set(
+            actor=request.user, day=form.cleaned_data["date"], location=location
+        )
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Desk booking saved.") if location else _("Desk booking cancelled.")
+        )
+    return redirect(_week_url("planning:home", week))
+
+
+# -- calendars -------------------------------------------------------------------------------
+
+
+@login_required
+def calendar_list(request):
+    return render(
+        request,
+        "planning/calendar_list.html",
+        {
+            "sources": selectors.calendar_source_list(user=request.user),
+            "upload_form": forms.CalendarUploadForm(),
+            "subscribe_form": forms.CalendarSubscribeForm(),
+            "max_bytes": calendars.max_bytes(),
+        },
+    )
+
+
+def _report(request, result) -> None:
+    if result.ok:
+        messages.success(request, f"{result.name}: {result.message}")
+        for note in result.notes[:3]:
+            messages.info(request, f"{result.name}: {note}")
+    else:
+        messages.error(request, f"{result.name}: {result.message}")
+
+
+@login_required
+@require_POST
+def calendar_upload(request):
+    form = forms.CalendarUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose an iCalendar file."))
+        return redirect("planning:calendars")
+    upload = form.cleaned_data["file"]
+    if upload.size > calendars.max_bytes():
+        messages.error(request, calendars._too_large(calendars.max_bytes()))
+        return redirect("planning:calendars")
+    result = services.calendar_import_file(
+        actor=request.user, person=request.user, name=upload.name[:255], data=upload.read()
+    )
+    _report(request, result)
+    return redirect("planning:calendars")
+
+
+@login_required
+@require_POST
+def calendar_subscribe(request):
+    form = forms.CalendarSubscribeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the address of the calendar."))
+        return redirect("planning:calendars")
+    result = services.calendar_subscribe(
+        actor=request.user,
+        person=request.user,
+        url=form.cleaned_data["url"],
+        name=form.cleaned_data["name"],
+    )
+    _report(request, result)
+    return redirect("planning:calendars")
+
+
+@login_required
+@require_POST
+def calendar_refresh(request, pk: int):
+    source = selectors.calendar_source_get(user=request.user, pk=pk)
+    try:
+        _report(request, services.calendar_refresh(actor=request.user, source=source))
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    return redirect("planning:calendars")
+
+
+@login_required
+@require_POST
+def calendar_remove(request, pk: int):
+    source = selectors.calendar_source_get(user=request.user, pk=pk)
+    services.calendar_remove(actor=request.user, source=source)
+    messages.success(request, _("Calendar removed."))
+    return redirect("planning:calendars")
+
+
+# -- the plan, for managers ------------------------------------------------------------------
+
+
+def _require_figures(user) -> None:
+    if not selectors.may_see_figures(user):
+        raise PermissionDenied
+
+
+@login_required
+def plan(request):
+    """The week's plan as counts per team, day and location; no names."""
+    _require_figures(request.user)
+    week = _week(request)
+    office_plan = selectors.plan_for_week(week_start=week)
+    return render(
+        request,
+        "planning/plan.html",
+        {
+            "week": week,
+            "previous": week - timedelta(days=7),
+            "next": week + timedelta(days=7),
+            "plan": office_plan,
+            "figures": selectors.plan_figures(user=request.user, plan=office_plan)
+            if office_plan and office_plan.status in (PlanStatus.PROPOSED, PlanStatus.APPROVED)
+            else None,
+            "may_manage": selectors.may_manage_plans(request.user),
+            "rules": selectors.rule_list(user=request.user),
+        },
+    )
+
+
+@login_required
+def plan_status(request, pk: int):
+    """Polled while the solver works; reloads the page when it is done."""
+    _require_figures(request.user)
+    office_plan = selectors.plan_get(pk=pk)
+    response = render(request, "planning/plan.html#status", {"plan": office_plan})
+    if request.htmx and office_plan.status != PlanStatus.SOLVING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def plan_propose(request):
+    week = _week(request)
+    try:
+        services.plan_propose(actor=request.user, week_start=week)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The planner is at work; this page shows when it is done."))
+    return redirect(_week_url("planning:plan", week))
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk: int):
+    office_plan = selectors.plan_get(pk=pk)
+    try:
+        booked = services.plan_approve(actor=request.user, plan=office_plan)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Plan approved; %(n)s desk bookings follow from it.") % {"n": booked}
+        )
+    return redirect(_week_url("planning:plan", office_plan.week_start))
