@@ -234,6 +234,11 @@ def demo_load(*, password: str) -> dict:
     result["documents"] = load_demo_knowledge(
         people=result["people"], teams=result["teams"], email_for=email_for
     )
+    from wendbaar.planning.demo import load_demo_planning
+
+    result["planning"] = load_demo_planning(
+        people=result["people"], teams=result["teams"], email_for=email_for
+    )
     return result
 
 
