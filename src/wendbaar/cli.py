@@ -13,6 +13,8 @@ HYPHENATED_COMMANDS = {
     "import-docs": "import_docs",
     "import-calendar": "import_calendar",
     "plan-office": "plan_office",
+    "import-tickets": "import_tickets",
+    "poll-mailbox": "poll_mailbox",
 }
 
 

@@ -9,3 +9,9 @@ class ServiceConfig(AppConfig):
     label = "service"
     verbose_name = _("Customer questions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wendbaar.accounts import scopes
+
+        scopes.register("service:read", _("Read customer questions of your teams"))
+        scopes.register("service:write", _("Add customer questions, assign, correct and reply"))

@@ -1,0 +1,610 @@
+"""Writing customer questions: intake from every channel, triage, SLA deadlines, queue actions and
+corrections of triage."""
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wendbaar.accounts.choices import BuiltinRole, Visibility
+from wendbaar.accounts.models import Role, User
+from wendbaar.accounts.selectors import organisation_get, user_team_ids
+from wendbaar.audit.services import audit_log
+from wendbaar.common.errors import BusinessRuleError
+from wendbaar.service import classify, hours
+from wendbaar.service.choices import (
+    TRIAGE_FIELDS,
+    Channel,
+    Direction,
+    TicketPriority,
+    TicketStatus,
+    TicketType,
+)
+from wendbaar.service.models import (
+    DEFAULT_HOURS,
+    DEFAULT_RESPONSE_HOURS,
+    Attachment,
+    BusinessHours,
+    Customer,
+    Message,
+    Queue,
+    Tag,
+    Ticket,
+    TriageCorrection,
+)
+
+MAX_SUBJECT = 250
+MAX_TEXT = 200_000
+# Attachments over this size are refused with a note on the message (the mail itself is kept).
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+_TICKET_TAG = re.compile(r"\[#(\d{1,10})\]")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+@dataclass
+class AttachmentIn:
+    filename: str
+    content_type: str
+    data: bytes | None  # None: refused while reading (too large)
+    size: int = 0
+    refused: str = ""
+
+
+@dataclass
+class MessageIn:
+    """A message as an intake channel hands it over: parsed, checked text, no HTML."""
+
+    from_address: str
+    subject: str
+    text: str
+    from_name: str = ""
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    to_addresses: list[str] = field(default_factory=list)
+    sent_at: datetime | None = None
+    raw: bytes | None = None
+    attachments: list[AttachmentIn] = field(default_factory=list)
+    is_auto_reply: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Intake:
+    ticket: Ticket | None
+    message: Message | None
+    created: bool  # a new ticket
+    duplicate: bool = False
+    note: str = ""
+
+
+def normal_email(address: str) -> str:
+    return (address or "").strip().strip("<>").lower()
+
+
+def check_email(address: str) -> str:
+    address = normal_email(address)
+    if not _EMAIL.match(address) or len(address) > 254:
+        raise BusinessRuleError(
+            _("%(address)s is not a valid e-mail address.") % {"address": address or "''"},
+            code="bad_email",
+            status_code=400,
+        )
+    return address
+
+
+def business_hours_get(organisation=None) -> BusinessHours:
+    organisation = organisation or organisation_get()
+    row, _created = BusinessHours.objects.get_or_create(
+        organisation=organisation,
+        defaults={"hours": DEFAULT_HOURS, "response_hours": DEFAULT_RESPONSE_HOURS},
+    )
+    return row
+
+
+def calendar_for(organisation) -> hours.Calendar:
+    row = business_hours_get(organisation)
+    closed = set()
+    for value in row.closed_days or []:
+        try:
+            closed.add(datetime.fromisoformat(str(value)).date())
+        except ValueError:
+            continue
+    return hours.Calendar(
+        time_zone=organisation.time_zone or "Europe/Amsterdam",
+        hours=row.hours or {},
+        liberation_day=row.liberation_day,
+        closed_days=closed,
+    )
+
+
+def sla_due(*, ticket: Ticket) -> datetime | None:
+    """The moment the ticket must be answered: its priority's response time in working hours."""
+    organisation = ticket.organisation
+    row = business_hours_get(organisation)
+    response = (row.response_hours or DEFAULT_RESPONSE_HOURS).get(ticket.priority)
+    if response is None:
+        return None
+    return calendar_for(organisation).add_working_hours(ticket.received_at, float(response))
+
+
+# -- triage ---------------------------------------------------------------------------------------
+
+
+def _queues(organisation) -> list[Queue]:
+    return list(Queue.objects.filter(organisation=organisation, is_active=True).order_by("pk"))
+
+
+def triage_predict(*, organisation, subject: str, text: str) -> dict[str, classify.Prediction]:
+    """Predictions for a ticket's text (see `classify`)."""
+    queues = [
+        classify.QueueInfo(q.slug, q.name, q.description, q.cue_list) for q in _queues(organisation)
+    ]
+    return classify.cue_predict(subject=subject, text=text, queues=queues)
+
+
+def _apply_triage(ticket: Ticket, predictions: dict[str, classify.Prediction]) -> None:
+    signals = {}
+    for name, prediction in predictions.items():
+        signals[name] = prediction.signals
+        if name == "priority" and prediction.value in TicketPriority.values:
+            ticket.priority, ticket.priority_confidence = prediction.value, prediction.confidence
+        elif name == "type":
+            ticket.ticket_type, ticket.type_confidence = prediction.value, prediction.confidence
+        elif name == "language":
+            ticket.language, ticket.language_confidence = prediction.value, prediction.confidence
+        elif name == "sentiment":
+            ticket.sentiment, ticket.sentiment_confidence = prediction.value, prediction.confidence
+        elif name == "queue":
+            queue = Queue.objects.filter(
+                organisation=ticket.organisation, slug=prediction.value
+            ).first()
+            ticket.queue, ticket.queue_confidence = queue, prediction.confidence
+    ticket.triage_signals = signals
+    ticket.triage_engine = classify.ENGINE_NAME
+    ticket.triaged_at = timezone.now()
+
+
+def _route(ticket: Ticket) -> None:
+    """The queue's team sees the ticket; without one, every service agent does."""
+    team = ticket.queue.team if ticket.queue_id and ticket.queue.team_id else None
+    ticket.team = team
+    ticket.visibility = Visibility.TEAM if team else Visibility.NAMED
+
+
+def _share_unrouted(ticket: Ticket) -> None:
+    if ticket.visibility == Visibility.NAMED:
+        role = Role.objects.filter(code=BuiltinRole.SERVICE_AGENT).first()
+        ticket.shared_with_roles.set([role] if role else [])
+    else:
+        ticket.shared_with_roles.clear()
+
+
+# -- intake ---------------------------------------------------------------------------------------
+
+
+def customer_for(*, organisation, address: str, name: str = "") -> Customer:
+    address = check_email(address)
+    customer, created = Customer.objects.get_or_create(
+        organisation=organisation, email=address, defaults={"name": name[:200]}
+    )
+    if not created and name and not customer.name:
+        customer.name = name[:200]
+        customer.save(update_fields=["name"])
+    return customer
+
+
+def _thread_ticket(organisation, incoming: MessageIn, customer_email: str) -> Ticket | None:
+    """The ticket a message belongs to: by its references, else by a [#123] in the subject from
+    the same customer."""
+    ids = [i for i in [incoming.in_reply_to, *incoming.references] if i]
+    if ids:
+        found = (
+            Message.objects.filter(message_id__in=ids, ticket__organisation=organisation)
+            .select_related("ticket")
+            .order_by("-sent_at")
+            .first()
+        )
+        if found is not None:
+            return found.ticket
+    tag = _TICKET_TAG.search(incoming.subject or "")
+    if tag:
+        return Ticket.objects.filter(
+            organisation=organisation, pk=int(tag.group(1)), customer__email=customer_email
+        ).first()
+    return None
+
+
+def _store_message(
+    *, ticket: Ticket, incoming: MessageIn, channel: str, direction: str, author=None
+) -> Message:
+    message = Message(
+        ticket=ticket,
+        direction=direction,
+        channel=channel,
+        message_id=incoming.message_id[:500],
+        in_reply_to=incoming.in_reply_to[:500],
+        references=" ".join(incoming.references)[:10000],
+        from_address=normal_email(incoming.from_address)[:254],
+        from_name=incoming.from_name[:200],
+        to_addresses=", ".join(incoming.to_addresses)[:2000],
+        subject=incoming.subject[:500],
+        text=incoming.text[:MAX_TEXT],
+        is_auto_reply=incoming.is_auto_reply,
+        notes="\n".join(incoming.notes),
+        author=author,
+        sent_at=incoming.sent_at or timezone.now(),
+    )
+    message.save()
+    if incoming.raw:
+        digest = hashlib.sha256(incoming.raw).hexdigest()[:16]
+        message.raw.save(f"{message.pk}-{digest}.eml", ContentFile(incoming.raw), save=True)
+    for number, item in enumerate(incoming.attachments):
+        attachment = Attachment(
+            message=message,
+            filename=(item.filename or "bijlage")[:255],
+            content_type=item.content_type[:120],
+            size=item.size or len(item.data or b""),
+            refused=item.refused[:250],
+        )
+        if not attachment.refused and number >= MAX_ATTACHMENTS:
+            attachment.refused = _("too many attachments in one message")
+        if not attachment.refused and (item.data is None or len(item.data) > MAX_ATTACHMENT_BYTES):
+            attachment.refused = _("larger than the limit of %(mb)s MB") % {
+                "mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)
+            }
+        if attachment.refused or item.data is None:
+            attachment.save()
+        else:
+            safe = re.sub(r"[^\w.\-]+", "_", attachment.filename)[-120:] or "bijlage"
+            attachment.file.save(safe, ContentFile(item.data), save=True)
+    return message
+
+
+def message_receive(
+    *, incoming: MessageIn, channel: str, actor=None, organisation=None, run_rules: bool = True
+) -> Intake:
+    """A customer's message from any channel: into the thread it belongs to, or a new ticket that
+    is triaged, routed and given its SLA deadline. A message seen before is not stored twice.
+
+    Nothing is written when the message is refused."""
+    organisation = organisation or organisation_get()
+    subject = " ".join((incoming.subject or "").split())[:MAX_SUBJECT]
+    text = (incoming.text or "").strip()
+    if not subject and not text:
+        raise BusinessRuleError(
+            _("A question needs a subject or a text."), code="empty_message", status_code=400
+        )
+    incoming.subject = subject or text.split("\n", 1)[0][:80]
+    address = check_email(incoming.from_address)
+    with transaction.atomic():
+        if incoming.message_id:
+            seen = Message.objects.filter(message_id=incoming.message_id[:500]).first()
+            if seen is not None:
+                return Intake(seen.ticket, seen, created=False, duplicate=True)
+        ticket = _thread_ticket(organisation, incoming, address)
+        created = ticket is None
+        if ticket is None:
+            if incoming.is_auto_reply:
+                # An out-of-office to nobody in particular opens no ticket, and is never answered.
+                audit_log(
+                    actor=actor,
+                    action="service.auto_reply_dropped",
+                    data={"from": address, "subject": subject[:200]},
+                )
+                return Intake(None, None, created=False, note="auto_reply")
+            customer = customer_for(
+                organisation=organisation, address=address, name=incoming.from_name
+            )
+            received = incoming.sent_at or timezone.now()
+            ticket = Ticket(
+                organisation=organisation,
+                customer=customer,
+                subject=incoming.subject,
+                channel=channel,
+                received_at=received,
+                last_message_at=received,
+                owner=actor if channel == Channel.API else None,
+            )
+            _apply_triage(
+                ticket,
+                triage_predict(organisation=organisation, subject=incoming.subject, text=text),
+            )
+            _route(ticket)
+            ticket.sla_due_at = sla_due(ticket=ticket)
+            ticket.save()
+            _share_unrouted(ticket)
+            if not customer.language and ticket.language:
+                customer.language = ticket.language
+                customer.save(update_fields=["language"])
+        else:
+            ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+            ticket.last_message_at = max(
+                filter(None, [ticket.last_message_at, incoming.sent_at or timezone.now()])
+            )
+            if ticket.status in (TicketStatus.CLOSED, TicketStatus.WAITING) and not (
+                incoming.is_auto_reply
+            ):
+                ticket.status = TicketStatus.OPEN
+                ticket.closed_at = None
+            ticket.save(update_fields=["last_message_at", "status", "closed_at", "updated_at"])
+        message = _store_message(
+            ticket=ticket, incoming=incoming, channel=channel, direction=Direction.INBOUND
+        )
+        audit_log(
+            actor=actor,
+            action="service.ticket_created" if created else "service.message_received",
+            target=ticket,
+            data={"channel": channel, "message": message.pk, "auto_reply": incoming.is_auto_reply},
+        )
+        if run_rules and not incoming.is_auto_reply:
+            from wendbaar.service import rules
+
+            rules.rules_apply(ticket=ticket, message=message, new_ticket=created)
+    return Intake(ticket, message, created=created)
+
+
+def ticket_import(
+    *,
+    actor,
+    organisation,
+    external_ref: str,
+    email: str,
+    name: str,
+    subject: str,
+    text: str,
+    received_at: datetime,
+    status: str = "",
+    priority: str = "",
+    queue_slug: str = "",
+    ticket_type: str = "",
+    closed_at: datetime | None = None,
+) -> Ticket:
+    """A historic ticket with the labels it got back then; these labels teach triage."""
+    if (
+        external_ref
+        and Ticket.objects.filter(organisation=organisation, external_ref=external_ref).exists()
+    ):
+        raise BusinessRuleError(
+            _("Ticket %(ref)s was imported before.") % {"ref": external_ref}, code="duplicate"
+        )
+    if status and status not in TicketStatus.values:
+        raise BusinessRuleError(
+            _("Unknown status %(value)s (use %(choices)s).")
+            % {"value": status, "choices": ", ".join(TicketStatus.values)},
+            code="bad_status",
+            status_code=400,
+        )
+    if priority and priority not in TicketPriority.values:
+        raise BusinessRuleError(
+            _("Unknown priority %(value)s (use %(choices)s).")
+            % {"value": priority, "choices": ", ".join(TicketPriority.values)},
+            code="bad_priority",
+            status_code=400,
+        )
+    if ticket_type and ticket_type not in TicketType.values:
+        raise BusinessRuleError(
+            _("Unknown type %(value)s (use %(choices)s).")
+            % {"value": ticket_type, "choices": ", ".join(TicketType.values)},
+            code="bad_type",
+            status_code=400,
+        )
+    queue = None
+    if queue_slug:
+        queue = Queue.objects.filter(organisation=organisation, slug=queue_slug).first()
+        if queue is None:
+            raise BusinessRuleError(
+                _("Unknown queue %(value)s.") % {"value": queue_slug},
+                code="bad_queue",
+                status_code=400,
+            )
+    with transaction.atomic():
+        intake = message_receive(
+            incoming=MessageIn(
+                from_address=email, from_name=name, subject=subject, text=text, sent_at=received_at
+            ),
+            channel=Channel.IMPORT,
+            actor=actor,
+            organisation=organisation,
+            run_rules=False,
+        )
+        ticket = intake.ticket
+        # The historic labels were set by people: they count as certain.
+        if priority:
+            ticket.priority, ticket.priority_confidence = priority, 1.0
+        if ticket_type:
+            ticket.ticket_type, ticket.type_confidence = ticket_type, 1.0
+        if queue is not None:
+            ticket.queue, ticket.queue_confidence = queue, 1.0
+            _route(ticket)
+        ticket.external_ref = external_ref[:120]
+        ticket.status = status or TicketStatus.CLOSED
+        if ticket.status == TicketStatus.CLOSED:
+            ticket.closed_at = closed_at or received_at
+        ticket.sla_due_at = sla_due(ticket=ticket)
+        ticket.save()
+        _share_unrouted(ticket)
+    return ticket
+
+
+# -- agents at work -------------------------------------------------------------------------------
+
+
+def _locked_visible(*, actor, ticket: Ticket) -> Ticket:
+    from wendbaar.service.selectors import ticket_visible_q
+
+    locked = (
+        Ticket.objects.select_for_update()
+        .filter(pk=ticket.pk)
+        .filter(pk__in=Ticket.objects.filter(ticket_visible_q(actor)).values("pk"))
+        .first()
+    )
+    if locked is None:
+        raise BusinessRuleError(_("This ticket does not exist."), code="not_found", status_code=404)
+    return locked
+
+
+def may_handle(person, ticket: Ticket) -> bool:
+    """Whether a person can be given the ticket: in its team, or a service agent for an
+    unrouted ticket."""
+    if person is None or not person.is_active:
+        return False
+    if ticket.team_id:
+        return ticket.team_id in user_team_ids(person)
+    return person.has_role(BuiltinRole.SERVICE_AGENT) or person.is_org_admin
+
+
+@transaction.atomic
+def ticket_assign(*, actor, ticket: Ticket, assignee: User | None) -> Ticket:
+    """Give the ticket to a person of its team (or take it away)."""
+    ticket = _locked_visible(actor=actor, ticket=ticket)
+    if assignee is not None and not may_handle(assignee, ticket):
+        raise BusinessRuleError(
+            _("%(name)s is not in the team of this ticket.") % {"name": assignee},
+            code="not_in_team",
+            status_code=400,
+        )
+    if ticket.assignee_id != getattr(assignee, "pk", None):
+        ticket.assignee = assignee
+        if assignee is not None and ticket.status == TicketStatus.NEW:
+            ticket.status = TicketStatus.OPEN
+        ticket.save(update_fields=["assignee", "status", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="service.ticket_assigned",
+            target=ticket,
+            data={"assignee": getattr(assignee, "pk", None)},
+        )
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_status(*, actor, ticket: Ticket, status: str) -> Ticket:
+    if status not in TicketStatus.values:
+        raise BusinessRuleError(_("Unknown status."), code="bad_status", status_code=400)
+    ticket = _locked_visible(actor=actor, ticket=ticket)
+    if ticket.status != status:
+        ticket.status = status
+        ticket.closed_at = timezone.now() if status == TicketStatus.CLOSED else None
+        ticket.save(update_fields=["status", "closed_at", "updated_at"])
+        audit_log(
+            actor=actor, action="service.ticket_status", target=ticket, data={"status": status}
+        )
+    return ticket
+
+
+@transaction.atomic
+def ticket_tag(*, actor, ticket: Ticket, tag: str) -> Ticket:
+    name = " ".join((tag or "").split()).lower()[:60]
+    if not name:
+        raise BusinessRuleError(_("A tag needs a name."), code="empty_tag", status_code=400)
+    ticket = _locked_visible(actor=actor, ticket=ticket)
+    row, _created = Tag.objects.get_or_create(name=name)
+    ticket.tags.add(row)
+    audit_log(actor=actor, action="service.ticket_tagged", target=ticket, data={"tag": name})
+    return ticket
+
+
+def _current_value(ticket: Ticket, field_name: str) -> tuple[str, float]:
+    if field_name == "queue":
+        return (ticket.queue.slug if ticket.queue else ""), ticket.queue_confidence
+    attribute = "ticket_type" if field_name == "type" else field_name
+    confidence = getattr(ticket, f"{field_name}_confidence")
+    return getattr(ticket, attribute) or "", confidence
+
+
+def _allowed_values(organisation, field_name: str) -> list[str]:
+    from wendbaar.service.choices import Sentiment
+
+    return {
+        "priority": TicketPriority.values,
+        "type": TicketType.values,
+        "sentiment": Sentiment.values,
+        "language": ["nl", "en", "de", "fr"],
+        "queue": [q.slug for q in _queues(organisation)],
+    }[field_name]
+
+
+@transaction.atomic
+def triage_correct(
+    *, actor, ticket: Ticket, field_name: str, value: str
+) -> TriageCorrection | None:
+    """An agent sets a prediction right. The ticket follows (a new priority moves the SLA
+    deadline, a new queue its team) and the correction is kept for retraining."""
+    if field_name not in TRIAGE_FIELDS:
+        raise BusinessRuleError(_("Unknown triage field."), code="bad_field", status_code=400)
+    ticket = _locked_visible(actor=actor, ticket=ticket)
+    if value not in _allowed_values(ticket.organisation, field_name):
+        raise BusinessRuleError(
+            _("%(value)s is not a possible value here.") % {"value": value or "''"},
+            code="bad_value",
+            status_code=400,
+        )
+    predicted, confidence = _current_value(ticket, field_name)
+    if predicted == value:
+        return None
+    correction = TriageCorrection.objects.create(
+        ticket=ticket,
+        field=field_name,
+        predicted=predicted,
+        predicted_confidence=confidence,
+        corrected=value,
+        actor=actor,
+    )
+    if field_name == "queue":
+        ticket.queue = Queue.objects.get(organisation=ticket.organisation, slug=value)
+        ticket.queue_confidence = 1.0
+        _route(ticket)
+        if ticket.assignee_id and not may_handle(ticket.assignee, ticket):
+            ticket.assignee = None
+    elif field_name == "type":
+        ticket.ticket_type, ticket.type_confidence = value, 1.0
+    else:
+        setattr(ticket, field_name, value)
+        setattr(ticket, f"{field_name}_confidence", 1.0)
+    if field_name == "priority" and ticket.first_response_at is None:
+        ticket.sla_due_at = sla_due(ticket=ticket)
+    ticket.save()
+    _share_unrouted(ticket)
+    audit_log(
+        actor=actor,
+        action="service.triage_corrected",
+        target=ticket,
+        data={"field": field_name, "from": predicted, "to": value},
+    )
+    return correction
+
+
+def bulk_apply(*, actor, tickets, action: str, value: str = "") -> int:
+    """Assign, set the priority of or close several tickets; each counts as its own change.
+
+    All or nothing: one refused ticket changes none."""
+    started = time.monotonic()
+    with transaction.atomic():
+        count = 0
+        for ticket in tickets:
+            if action == "assign":
+                person = (
+                    User.objects.filter(pk=int(value), is_active=True).first() if value else None
+                )
+                ticket_assign(actor=actor, ticket=ticket, assignee=person)
+            elif action == "priority":
+                triage_correct(actor=actor, ticket=ticket, field_name="priority", value=value)
+            elif action == "close":
+                ticket_set_status(actor=actor, ticket=ticket, status=TicketStatus.CLOSED)
+            else:
+                raise BusinessRuleError(_("Unknown action."), code="bad_action", status_code=400)
+            count += 1
+        audit_log(
+            actor=actor,
+            action="service.bulk",
+            data={"action": action, "count": count, "ms": int((time.monotonic() - started) * 1000)},
+        )
+    return count
