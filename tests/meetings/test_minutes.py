@@ -473,3 +473,63 @@ def test_inverted_commitment_reads_as_a_task():
     actions = by_owner(minutes)
     assert actions["Sanne Jansen"].task == "Het uitzendbureau bellen"
     assert actions["Sanne Jansen"].due == date(2026, 1, 13)
+
+
+@pytest.mark.parametrize(
+    ("clause", "task"),
+    [
+        # a separable verb joins its particle at the end, past "en" inside the object
+        ("bestelt de tegels en de lijm bij", "De tegels en de lijm bijbestellen"),
+        # a particle before an extraposed phrase: "zet … klaar voor de monteurs"
+        ("legt de afspraak vast met de klant", "De afspraak vastleggen met de klant"),
+        ("meldt zich aan voor de beurs", "Zich aanmelden voor de beurs"),
+        # "in" before "de" is a preposition, not a particle
+        ("zet de vacature in de nieuwsbrief", "De vacature in de nieuwsbrief zetten"),
+        # a modal drops, "laten" stays with the infinitive
+        ("gaat de kozijnen opmeten", "De kozijnen opmeten"),
+        ("laat de huurovereenkomst ondertekenen", "De huurovereenkomst laten ondertekenen"),
+        # a stem ending in -en is no infinitive; a plural is
+        ("dien de aanvraag in", "De aanvraag indienen"),
+        ("doen de inspectie", "De inspectie doen"),
+        # the verb goes before a subordinate clause
+        ("zoekt uit of de garantie nog loopt", "Uitzoeken of de garantie nog loopt"),
+        # two verbs, two clauses; an aside with a preposition stays with its clause
+        ("belt de huurders en plant de bezoeken in", "De huurders bellen en de bezoeken inplannen"),
+        (
+            "stuurt de tekening, met de maten van de hal",
+            "De tekening sturen, met de maten van de hal",
+        ),
+        # what is left of an aside after its date, or a clause with its own subject, goes
+        ("past het schema aan, klaar", "Het schema aanpassen"),
+        ("mailt de verhuurder, dan horen we meer", "De verhuurder mailen"),
+    ],
+)
+def test_recap_clause_reads_as_an_infinitive_task(clause, task):
+    from wendbaar.meetings.minutes import _as_task
+
+    assert _as_task(clause, "nl") == task
+
+
+def test_recap_names_the_partner_and_the_chair_and_drops_softeners():
+    turns = [
+        ("Anna de Vries", "De showroom in Hengelo moet opnieuw ingericht worden."),
+        ("Pieter Bakker", "Sanne, wil jij even de nieuwe folders gewoon bij de drukker ophalen?"),
+        ("Sanne Jansen", "Ja, dat doe ik."),
+        ("Anna de Vries", "Dan even op een rij. Youssef en Pieter richten donderdag de showroom "
+         "in. Sanne haalt morgen de folders op. Pieter stuurt de prijslijst voor vrijdag naar "
+         "de drukker, via mij."),
+    ]  # fmt: skip
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    items = {(a.owner, a.task, a.due) for a in minutes.action_items}
+    # one task for the first of the pair, done with the other, as minutes write it
+    assert ("Youssef Amrani", "De showroom inrichten met Pieter", date(2026, 1, 15)) in items
+    # "via mij" in the chair's recap is the chair
+    assert (
+        "Pieter Bakker",
+        "De prijslijst naar de drukker sturen, via Anna",
+        date(2026, 1, 16),
+    ) in items
+    # the request's wording may say more, but never "even" or "gewoon"
+    sanne = by_owner(minutes)["Sanne Jansen"]
+    assert "folders" in sanne.task and sanne.due == date(2026, 1, 13)
+    assert not any(w in sanne.task.split() for w in ("even", "gewoon", "wel"))

@@ -1123,6 +1123,149 @@ def _en_base(word: str) -> str:
     return lower
 
 
+_NL_MODALS = frozenset(
+    [
+        "ga",
+        "gaat",
+        "gaan",
+        "zal",
+        "zult",
+        "zullen",
+        "wil",
+        "wilt",
+        "willen",
+        "moet",
+        "moeten",
+        "kan",
+        "kun",
+        "kunt",
+        "kunnen",
+    ]
+)
+# Stems that end in -en themselves: "ik dien … in", "ik reken … door" are no infinitives.
+_NL_EN_STEMS = ("dien", "verdien", "teken", "reken", "open", "leen", "meen", "ren", "ken")
+_NL_PREPOSITIONS = frozenset(
+    [
+        "voor",
+        "naar",
+        "met",
+        "bij",
+        "aan",
+        "op",
+        "in",
+        "over",
+        "tot",
+        "van",
+        "uit",
+        "tegen",
+        "om",
+        "na",
+        "via",
+        "zonder",
+        "door",
+        "vanaf",
+        "per",
+    ]
+)
+_NL_SUBORDINATORS = frozenset(
+    ["of", "dat", "wat", "wie", "hoe", "waar", "wanneer", "welke", "zodat", "zodra"]
+)
+# Words ending in -t that are no finite verb: a clause that starts with one is no second task.
+_NL_NOT_VERBS = frozenset(
+    [
+        "met",
+        "want",
+        "dat",
+        "wat",
+        "het",
+        "niet",
+        "iets",
+        "niets",
+        "net",
+        "echt",
+        "best",
+        "straks",
+        "tot",
+        "laatst",
+        "eerst",
+        "liefst",
+        "vast",
+        "apart",
+        "uiterst",
+        "ongeveer",
+        "totaal",
+        "precies",
+        "meest",
+        "minst",
+    ]
+)
+_NL_PRONOUNS = frozenset(["ik", "jij", "je", "hij", "zij", "ze", "we", "wij", "jullie", "u", "men"])
+
+
+def _nl_finite(word: str) -> bool:
+    """A word that can be the finite verb at the head of a clause: "plant", "zet", "doet"."""
+    lower = word.lower()
+    if not lower.isalpha() or lower in _NL_NOT_VERBS or lower in _OBJECT_DETERMINERS:
+        return False
+    if lower in _NL_IRREGULAR or lower in _VERBS_NL or lower in _NL_MODALS:
+        return True
+    if lower.startswith("ge") and lower not in ("geef", "geeft"):
+        return False  # "gezet", "geregeld": a participle
+    return lower.endswith("t") and len(lower) > 2
+
+
+def _nl_infinitive_phrase(words: list[str]) -> list[str]:
+    """A Dutch clause led by its finite verb as minutes phrase it, the infinitive last:
+    "vraagt haar account en pasjes aan" -> "haar account en pasjes aanvragen" (a separable
+    verb joins its particle), "schrijft zich in voor de cursus" -> "zich inschrijven voor de
+    cursus" (a particle before an extraposed phrase), "gaat de planning aanpassen" -> "de
+    planning aanpassen" (a modal drops), "laat zijn contract tekenen" -> "zijn contract laten
+    tekenen", "kijkt of …" -> "kijken of …" (the verb before a subordinate clause)."""
+    if not words:
+        return words
+    if "," in words[1:]:
+        # The verb closes its own clause; an aside after a comma stays after it.
+        cut = words.index(",", 1)
+        return [*_nl_infinitive_phrase(words[:cut]), *words[cut:]]
+    head, rest = words[0].lower(), list(words[1:])
+
+    def infinitive_at_end() -> bool:
+        if not rest or len(rest[-1]) < 4 or not rest[-1].islower() or not rest[-1].endswith("en"):
+            return False
+        return len(rest) < 2 or rest[-2].lower() not in _OBJECT_DETERMINERS
+
+    if head in _NL_MODALS and infinitive_at_end():
+        return rest
+    if head in ("laat", "laten") and infinitive_at_end():
+        return [*rest[:-1], "laten", rest[-1]]
+    if head.endswith("en") and len(head) > 3 and not head.endswith(_NL_EN_STEMS):
+        verb = head  # "Bas en Martijn doen …": the plural is the infinitive
+    else:
+        verb = _nl_infinitive(head)
+    lowered = [w.lower() for w in rest]
+    for i in range(len(rest) - 1, -1, -1):
+        if lowered[i] not in _PARTICLES:
+            continue
+        after = lowered[i + 1] if i + 1 < len(rest) else ""
+        if not after or after in _NL_PREPOSITIONS or after in _NL_SUBORDINATORS:
+            return [*rest[:i], lowered[i] + verb, *rest[i + 1 :]]
+    for i, w in enumerate(lowered):
+        if (w in _NL_SUBORDINATORS and w not in ("dat", "wat")) or (w == "dat" and i == 0):
+            return [*rest[:i], verb, *rest[i:]]
+    return [*rest, verb]
+
+
+def _own_subject(words: list[str]) -> bool:
+    """ "weten we meer", "dan horen we meer": a clause with a subject of its own after its verb
+    (verb-second), not a phrase that belongs to the task."""
+    lowered = [w.lower() for w in words[:3]]
+    return any(
+        w in _NL_PRONOUNS and w not in ("je", "u") and lowered[n - 1] not in _NL_PREPOSITIONS
+        for n, w in enumerate(lowered)
+        if n
+    ) or (bool(lowered) and lowered[0] in _NL_PRONOUNS and lowered[0] not in ("je", "u"))
+
+
 def _as_task(text: str, language: str) -> str:
     """A recap clause as a task: "Bestelt de units" -> "De units bestellen", "Writes X" -> "Write X"."""
     words = text.split()
@@ -1132,22 +1275,30 @@ def _as_task(text: str, language: str) -> str:
         words[0] = _en_base(words[0])
         text = " ".join(words)
     else:
-        # Each "… en plant ze in" clause gets its verb as an infinitive at the end, with its particle.
+        # Each "… en plant ze in" clause gets its verb as an infinitive at the end, with its
+        # particle; "en pasjes aan" or ", met twee mensen" belongs to the clause before it.
         parts = re.split(r"(,\s*|\s+en\s+)", text)
+        clauses: list[list[str]] = []
         for i in range(0, len(parts), 2):
-            clause = parts[i].split()
-            if not clause or not clause[0].isalpha():
-                continue
-            head = clause[0].lower()
-            if i and (head in _OBJECT_DETERMINERS or not head.endswith("t") or len(head) < 3):
-                continue
-            verb = head if head.endswith("en") and len(head) > 3 else _nl_infinitive(head)
-            rest = clause[1:]
-            if rest and rest[-1].lower() in _PARTICLES and len(rest) > 1:
-                verb = rest[-1].lower() + verb
-                rest = rest[:-1]
-            parts[i] = " ".join([*rest, verb])
-        text = "".join(parts)
+            piece = parts[i].split()
+            if clauses and not (piece and _nl_finite(piece[0])):
+                if not piece:
+                    continue
+                # ", morgen klaar" after its date, ", weten we meer": an aside, not the task.
+                if parts[i - 1].strip() == "," and (len(piece) < 2 or _own_subject(piece)):
+                    continue
+                clauses[-1] += [parts[i - 1].strip() or ",", *piece]
+            elif clauses:
+                clauses.append([parts[i - 1].strip() or ",", *piece])
+            else:
+                clauses.append(piece)
+        out: list[str] = []
+        for clause in clauses:
+            lead = clause[:1] if clause and clause[0] in (",", "en") else []
+            body = clause[len(lead) :]
+            converted = _nl_infinitive_phrase(body)
+            out += [*lead, *converted]
+        text = " ".join(out).replace(" , ", ", ").replace(" ,", ",")
     text = text.strip(" ,")
     return text[:1].upper() + text[1:]
 
@@ -1659,6 +1810,17 @@ class _Engine:
         if owner is None:
             return []
         body = s.text[start:].strip()
+        # "Bas en Martijn doen de schouw": Bas's task, done with Martijn, as minutes write it.
+        partner = re.search(r"\b(?:en|and)\s+(\w+)\s*$", s.text[:start])
+        partner_name = self.people.resolve(partner.group(1)) if partner else None
+        if partner_name and partner_name != owner:
+            first, with_word = partner_name.split()[0], "with" if self.language == "en" else "met"
+            body = re.sub(
+                r"^(.*?)(\s*(?:[,.;]|\s(?:en|and)\s|$))",
+                lambda m: f"{m.group(1)} {with_word} {first}{m.group(2)}",
+                body,
+                count=1,
+            )
         items: list[tuple[str | None, str]] = []
         # "… en doet woensdag die cv" / "… en ik bel morgen": a clause with its own subject or time.
         for m in reversed(list(_CLAUSE_SPLIT.finditer(body))):
@@ -1727,7 +1889,14 @@ class _Engine:
                         _p, due, due_text, due_conf = dates[0]
                 clause = _AFTERTHOUGHT.split(clause, maxsplit=1)[0]
                 clause = _NO_DEADLINE.sub("", clause)
+                # The chair reads the recap: "via mij", "naar mij" is the chair by name.
+                speaker = self.people.resolve(s.speaker)
+                if speaker and speaker != owner:
+                    clause = re.sub(
+                        r"\b(?:mij|me)\b(?=\s*(?:[,.;]|$))", speaker.split()[0], clause, flags=re.I
+                    )
                 task = _as_task(self._strip_dates(_phrase(clause, self.people)), self.language)
+                task = _tidy(task)
                 keys = _keys(task)
                 best, best_score = None, 0.0
                 for i, a in enumerate(found):
@@ -1745,6 +1914,7 @@ class _Engine:
                     earlier = found[best].task
                     if (
                         " — " not in earlier
+                        and not _SPOKEN_REGISTER.search(earlier)
                         and found[best].kind in ("request", "commit")
                         and found[best].sentence.turn < s.turn
                         and _presentable(earlier)
@@ -1848,7 +2018,9 @@ class _Engine:
         ):
             # "voor vrijdag", "op vier januari", "by Friday": the preposition goes with the date.
             head = re.sub(
-                r"(?:^|\s+)(?:uiterlijk|voor|before|by|op|on)\s*$", "", task[:position].rstrip()
+                r"(?:^|\s+)(?:uiterlijk|voor|before|by|op|on|van|per|tot|vanaf|from|until)\s*$",
+                "",
+                task[:position].rstrip(),
             )
             task = (head + " " + task[position + len(phrase) :].lstrip()).strip()
         task = re.sub(r"\s*,\s*(?=,|$)", "", task).strip(" ,")
@@ -2045,6 +2217,26 @@ class _Engine:
             if items:
                 lines += [label, *items, ""]
         return "\n".join(lines).strip() + "\n"
+
+
+# Spoken register: softeners and reasons that minutes leave out ("even", "gewoon", "want …").
+_SPOKEN_REGISTER = re.compile(
+    r"\b(?:even|eventjes|effe|gewoon|eigenlijk|wel|toch|want|omdat|because|basically|actually)\b",
+    re.I,
+)
+_SOFTENERS = re.compile(
+    r"\s*\b(?:even|eventjes|effe|gewoon|eigenlijk|wel|toch)\b(?!\s*[,.]?$)", re.I
+)
+
+
+def _tidy(task: str) -> str:
+    """A task in the register of minutes: without "even", "gewoon", "wel", and "die lijst" as
+    "de lijst" (the demonstrative points into the conversation, the article names the thing)."""
+    tidied = _SOFTENERS.sub("", task).strip()
+    tidied = re.sub(r"^(?:die|deze)\s+(?=[a-zà-ÿ][\w-]{2,})", "de ", tidied, flags=re.I)
+    if not _WORD.search(tidied):
+        return task
+    return tidied[:1].upper() + tidied[1:]
 
 
 def _presentable(text: str, limit: int = 20) -> bool:
