@@ -410,3 +410,21 @@ def test_the_command_walks_a_folder_and_reports_each_file(alice, tmp_path, capsy
 def test_the_command_refuses_an_unknown_person(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_calendar", str(tmp_path), "--person", "niemand@example.nl")
+
+
+@pytest.mark.django_db
+def test_refreshing_all_subscriptions_keeps_old_events_of_a_failing_feed(
+    alice, ics_server, capsys, monkeypatch
+):
+    monkeypatch.setattr(services, "calendar_window", lambda: WINDOW)
+    base, pages = ics_server
+    pages["/a.ics"] = (200, ics(STANDUP_ACROSS_MARCH), {})
+    services.calendar_subscribe(actor=alice, person=alice, url=f"{base}/a.ics", name="A")
+    before = CalendarEvent.objects.filter(person=alice).count()
+    assert before == 3
+    pages["/a.ics"] = (500, b"kapot", {})
+    call_command("refresh_calendars")
+    out = capsys.readouterr().out
+    assert "0 refreshed, 1 failed." in out and "500" in out
+    assert CalendarEvent.objects.filter(person=alice).count() == before
+    assert CalendarSource.objects.get(person=alice).status == FetchStatus.FAILED

@@ -117,3 +117,14 @@ def test_swapping_through_the_page_reports_a_broken_rule(alice, plan, client_for
     assert response.status_code == 200
     mine.refresh_from_db()
     assert not mine.changed_by_hand
+
+
+def test_my_week_page_query_count_does_not_grow_with_events(
+    alice, plan, client_for, django_assert_max_num_queries
+):
+    source = CalendarSourceFactory(person=alice)
+    for hour in range(8, 18):
+        CalendarEventFactory(source=source, start=datetime(2026, 12, 8, hour, tzinfo=UTC))
+    client = client_for(alice)
+    with django_assert_max_num_queries(25):
+        assert client.get("/planning/?week=2026-12-07").status_code == 200
