@@ -44,9 +44,13 @@ PREFERRED_BONUS = 0.5
 
 log = logging.getLogger(__name__)
 
-LNS_START_SIZE = int(os.environ.get("LNS_START_SIZE", 20))
-LNS_STEP_SECONDS = float(os.environ.get("LNS_STEP_SECONDS", 0.4))
-FULL_MODEL_SHARE = float(os.environ.get("FULL_MODEL_SHARE", 0.1))
+# Search settings, tuned on the eval instances with 2 workers: small sub-problems solved briefly
+# beat big ones solved long; "trade" (unrelated teams that share a full office) and "teams"
+# (collaborating teams) neighbourhoods alternate; the full model gets the first 30 % of the time.
+LNS_START_SIZE = 20
+LNS_STEP_SECONDS = 0.4
+LNS_KINDS = ("trade", "teams", "trade", "random")
+FULL_MODEL_SHARE = 0.3
 
 
 class PlanningInputError(ValueError):
@@ -800,6 +804,7 @@ def _build(
         if hi < len(cells):
             model.add(sum(cells) <= hi)
     # Capacity per location and day, less what the fixed cells already use.
+    rooms: dict[tuple[int, int], int] = {}
     if "capacity" not in relax:
         users: dict[tuple[int, int], list] = defaultdict(list)
         for (_, d, loc), var in x.items():
@@ -807,6 +812,7 @@ def _build(
         for (loc, d), vars_ in users.items():
             taken = sum(1 for i in range(len(people)) if not is_free[i][d] and plan[i][d] == loc)
             room = inst.capacity[loc][d] - taken
+            rooms[loc, d] = room
             if room < len(vars_):
                 model.add(sum(vars_) <= room)
     # Team rules.
@@ -864,6 +870,16 @@ def _build(
                 loc = plan[other][d]
                 if loc >= 0 and (free_one, d, loc) in x:
                     terms.append((x[free_one, d, loc], wi))
+    # With little room left at a place, a person there can meet only that many others: without
+    # this cut the LP spreads a whole team thinly over a nearly full day and counts every pair.
+    together: dict[tuple[int, int, int], list] = defaultdict(list)
+    for (a, b, d, loc), y in y_vars.items():
+        together[a, d, loc].append(y)
+        together[b, d, loc].append(y)
+    for (i, d, loc), ys in together.items():
+        room = rooms.get((loc, d))
+        if room is not None and room - 1 < len(ys):
+            model.add(sum(ys) <= max(0, room - 1) * x[i, d, loc])
     if terms:
         model.maximize(sum(c * v for v, c in terms))
     return _Model(model, x, y_vars, constant)
@@ -945,8 +961,12 @@ class _Neighbourhoods:
                 self.team_links[ta][tb] += w
                 self.team_links[tb][ta] += w
 
-    def _team_cluster(self, size: int) -> list[int]:
-        """A random team plus, by collaboration weight, the teams it works with most."""
+    def _team_cluster(self, size: int, linked: float = 0.8) -> list[int]:
+        """A random team plus, by collaboration weight, the teams it works with most.
+
+        With `linked` low the other teams are random instead: teams that compete for the same
+        full office, so that the sub-problem can trade their desks and days.
+        """
         rng, inst = self.rng, self.inst
         chosen = [rng.choice(self.teams)]
         people = list(inst.team_members[chosen[0]])
@@ -956,7 +976,7 @@ class _Neighbourhoods:
                 for t2, w in self.team_links[t].items():
                     if t2 not in chosen:
                         links[t2] += w
-            if links and rng.random() < 0.8:
+            if links and rng.random() < linked:
                 names = list(links)
                 nxt = rng.choices(names, weights=[links[t] for t in names])[0]
             else:
@@ -971,6 +991,9 @@ class _Neighbourhoods:
             d1, d2 = self.rng.sample(range(len(inst.days)), 2)
             people = self._team_cluster(size * 3)
             return {(i, d) for i in people for d in (d1, d2) if d in inst.people[i].eligible}
+        if kind == "trade":
+            people = self._team_cluster(size, linked=0.0)
+            return {(i, d) for i in people for d in inst.people[i].eligible}
         if kind == "random":
             people = self.rng.sample(range(len(inst.people)), min(size, len(inst.people)))
         else:
@@ -989,7 +1012,7 @@ def _lns(
     hoods = _Neighbourhoods(inst, rng)
     best = _objective_int(inst, plan)
     size = min(len(inst.people), LNS_START_SIZE)
-    kinds = ["teams", "teams", "days", "random"]
+    kinds = LNS_KINDS
     steps = 0
     while True:
         left = deadline - time.monotonic()
@@ -1009,15 +1032,17 @@ def _lns(
             continue
         candidate = _read(m, solver, plan, free)
         value = _objective_int(inst, candidate)
+        gained = value > best
         if value >= best:
-            if value > best:
+            if gained:
                 log.debug("lns %s step %d size %d: %d -> %d", kind, steps, size, best, value)
             plan, best = candidate, value
-        # Grow the neighbourhood while sub-problems are proven quickly, shrink when they are not.
+        # Grow the neighbourhood while sub-problems are proven quickly; shrink it when a step
+        # neither proves nor improves anything (the sub-problem is too big for its time).
         if status == cp_model.OPTIMAL and solver.wall_time < limit / 2:
             size = min(len(inst.people), int(size * 1.15) + 1)
-        elif status != cp_model.OPTIMAL:
-            size = max(8, int(size * 0.85))
+        elif status != cp_model.OPTIMAL and not gained:
+            size = max(8, int(size * 0.9))
     return plan, steps
 
 
@@ -1152,3 +1177,133 @@ def solve(
 
 def _read_empty(m: _Model, solver: cp_model.CpSolver, inst: _Instance) -> Plan:
     return _read(m, solver, [[-1] * len(inst.days) for _ in inst.people], None)
+
+
+# -- why each choice --------------------------------------------------------------------------
+
+
+def explain(instance: dict, plan: dict) -> dict[str, dict[str, list[dict]]]:
+    """Why each person is where they are on each day: {person: {day: [reason, ...]}}.
+
+    A reason is a dict with a stable "code", its figures ("count", "need", "team", "location",
+    "locations") and an English "message"; the UI words it in Dutch or English from the code.
+    Codes: not_working, unavailable, no_location, fixed_day, team_rule, colleagues,
+    preferred_day, min_office_days, max_office_days, capacity_full, other_location_full, home,
+    colleagues_in_office.
+    `plan` is a PLAN.json object or its "assignments" alone.
+    """
+    inst = parse_instance(instance)
+    assignments = plan.get("assignments", plan) if isinstance(plan, dict) else {}
+    rows = _from_assignments(inst, assignments)
+    if rows is None:
+        raise PlanningInputError("The plan misses a person or names an unknown location.")
+    state = _State(inst, rows)
+    rules: dict[tuple[str, int], tuple[int, list[int]]] = {}
+    for team, d, need, working in inst.rules:
+        if need > rules.get((team, d), (-1, []))[0]:
+            rules[team, d] = (need, working)
+    out: dict[str, dict[str, list[dict]]] = {}
+    for i, p in enumerate(inst.people):
+        person: dict[str, list[dict]] = {}
+        for d, day in enumerate(inst.days):
+            loc = rows[i][d]
+            if d not in p.work_days:
+                reasons = [_reason("not_working", "Not a work day.")]
+            elif loc >= 0:
+                reasons = _office_reasons(inst, state, rules, i, d, loc)
+            else:
+                reasons = _home_reasons(inst, state, i, d)
+            person[day] = reasons
+        out[p.id] = person
+    return out
+
+
+def _together(inst: _Instance, rows: Plan, i: int, d: int, loc: int) -> tuple[int, float]:
+    """How many collaborators of person i are at `loc` on day d, and their summed weight."""
+    hits = [w for b, w in inst.neighbours[i].items() if w > 0 and rows[b][d] == loc]
+    return len(hits), sum(hits)
+
+
+def _office_reasons(inst, state, rules, i: int, d: int, loc: int) -> list[dict]:
+    p = inst.people[i]
+    rows = state.plan
+    out = []
+    if d in p.fixed:
+        out.append(_reason("fixed_day", "A fixed office day."))
+    rule = rules.get((p.team, d))
+    if rule is not None and rule[0] > 0:
+        have = sum(1 for j in rule[1] if rows[j][d] >= 0)
+        out.append(
+            _reason(
+                "team_rule",
+                f"Team {p.team} agreed that at least {rule[0]} are in the office ({have} are).",
+                team=p.team,
+                need=rule[0],
+                count=have,
+            )
+        )
+    count, weight = _together(inst, rows, i, d, loc)
+    if count:
+        out.append(
+            _reason(
+                "colleagues",
+                f"{count} collaborator(s) are at {inst.locations[loc]} too.",
+                count=count,
+                weight=weight,
+                location=inst.locations[loc],
+            )
+        )
+    if d in p.preferred:
+        out.append(_reason("preferred_day", "A preferred office day."))
+    if not out and state.count[i] <= p.min_days:
+        out.append(
+            _reason(
+                "min_office_days",
+                f"At least {p.min_days} office day(s) a week.",
+                count=p.min_days,
+            )
+        )
+    for other in p.locations:
+        if other != loc and state.free[other][d] <= 0:
+            out.append(
+                _reason(
+                    "other_location_full",
+                    f"{inst.locations[other]} is full this day.",
+                    location=inst.locations[other],
+                )
+            )
+    return out
+
+
+def _home_reasons(inst, state, i: int, d: int) -> list[dict]:
+    p = inst.people[i]
+    rows = state.plan
+    out = [_reason("home", "Working from home.")]
+    if d in p.unavailable:
+        out.append(_reason("unavailable", "Not available in the office this day."))
+        return out
+    if not p.locations:
+        out.append(_reason("no_location", "No office location in the work pattern."))
+        return out
+    if state.count[i] >= p.max_days:
+        out.append(
+            _reason(
+                "max_office_days",
+                f"Already {p.max_days} office day(s) this week, the most allowed.",
+                count=p.max_days,
+            )
+        )
+    full = [inst.locations[loc] for loc in p.locations if state.free[loc][d] <= 0]
+    if full and len(full) == len(p.locations):
+        out.append(_reason("capacity_full", f"No place left at {', '.join(full)}.", locations=full))
+    best = max((_together(inst, rows, i, d, loc) for loc in p.locations), key=lambda t: t[1])
+    if best[0]:
+        out.append(
+            _reason(
+                "colleagues_in_office",
+                f"{best[0]} collaborator(s) are in the office; other days bring more together.",
+                count=best[0],
+                weight=best[1],
+            )
+        )
+    return out
