@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -214,8 +215,18 @@ def ticket_detail(request, pk: int):
 
 
 def _after_change(request, ticket, partial: str = ""):
-    if request.htmx and not request.htmx.boosted and partial:
+    from django.http import Http404
+    from django_htmx.http import HttpResponseClientRedirect
+
+    try:
         ticket = selectors.ticket_get(user=request.user, pk=ticket.pk)
+    except Http404:
+        # Moved to a queue of another team: back to the queue.
+        messages.success(request, _("The ticket went to the team of its new queue."))
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("service:home"))
+        return redirect("service:home")
+    if request.htmx and not request.htmx.boosted and partial:
         return render(
             request, f"service/ticket_detail.html#{partial}", _detail_context(request, ticket)
         )

@@ -1,0 +1,159 @@
+"""The queue page, the ticket page, assignment, bulk actions, the about-to-breach view and
+correcting triage in the browser."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.accounts.factories import UserFactory
+from wendbaar.service.models import Ticket, TriageCorrection
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tickets(receive):
+    low = receive("Graag informatie over een offerte, geen haast.", subject="Offerte").ticket
+    urgent = receive("Spoed! Lekkage, het water loopt.", subject="Lekkage", email="b@k.nl").ticket
+    high = receive("De ketel werkt niet, storing.", subject="Storing", email="c@k.nl").ticket
+    return {"low": low, "urgent": urgent, "high": high}
+
+
+def test_queue_is_sorted_by_priority_then_deadline(alice, tickets, client_for):
+    tickets["low"].queue = tickets["urgent"].queue
+    tickets["low"].team = tickets["urgent"].team
+    tickets["low"].save()
+    page = client_for(alice).get(reverse("service:home"))
+    assert page.status_code == 200
+    order = [t.pk for t in page.context["page"]]
+    assert order == [tickets["urgent"].pk, tickets["high"].pk, tickets["low"].pk]
+
+
+def test_filters_return_a_partial_for_htmx(alice, tickets, client_for):
+    client = client_for(alice)
+    response = client.get(reverse("service:home"), {"priority": "urgent"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and "Lekkage" in html and ">Storing</a>" not in html
+
+
+def test_about_to_breach_shows_only_tickets_due_soon(alice, tickets, client_for):
+    Ticket.objects.filter(pk=tickets["high"].pk).update(
+        sla_due_at=timezone.now() + timedelta(hours=1)
+    )
+    Ticket.objects.exclude(pk=tickets["high"].pk).update(
+        sla_due_at=timezone.now() + timedelta(days=3)
+    )
+    response = client_for(alice).get(reverse("service:home"), {"at_risk": "1"})
+    assert [t.pk for t in response.context["page"]] == [tickets["high"].pk]
+
+
+def test_someone_outside_the_team_sees_nothing_and_gets_404(bob, tickets, client_for):
+    client = client_for(bob)
+    assert list(client.get(reverse("service:home")).context["page"]) == []
+    pk = tickets["urgent"].pk
+    assert client.get(reverse("service:ticket_detail", args=[pk])).status_code == 404
+    post = client.post(
+        reverse("service:ticket_correct", args=[pk]), {"field": "priority", "value": "low"}
+    )
+    assert post.status_code == 404 and not TriageCorrection.objects.exists()
+
+
+def test_ticket_page_shows_thread_triage_with_signals_and_escapes_customer_text(
+    alice, receive, client_for
+):
+    ticket = receive(
+        "<script>alert('x')</script> Lekkage in de badkamer!", subject="Lekkage"
+    ).ticket
+    html = (
+        client_for(alice).get(reverse("service:ticket_detail", args=[ticket.pk])).content.decode()
+    )
+    assert "&lt;script&gt;" in html and "<script>alert" not in html
+    assert 'data-testid="prediction-priority"' in html and "lekkage" in html
+    assert "%" in html
+
+
+def test_correcting_a_prediction_is_stored_and_moves_the_ticket(alice, bob, tickets, client_for):
+    ticket = tickets["high"]
+    response = client_for(alice).post(
+        reverse("service:ticket_correct", args=[ticket.pk]),
+        {"field": "queue", "value": "facturen"},
+        HTTP_HX_REQUEST="true",
+    )
+    # The ticket left Alice's team: htmx is sent back to the queue.
+    assert response.status_code == 200 and response["HX-Redirect"] == reverse("service:home")
+    correction = TriageCorrection.objects.get()
+    assert (correction.field, correction.predicted, correction.corrected) == (
+        "queue",
+        "storingen",
+        "facturen",
+    )
+    ticket.refresh_from_db()
+    assert ticket.queue.slug == "facturen" and ticket.queue_confidence == 1.0
+    # The ticket went to the invoices team: now Bob's, no longer Alice's.
+    assert (
+        client_for(bob).get(reverse("service:ticket_detail", args=[ticket.pk])).status_code == 200
+    )
+    assert (
+        client_for(alice).get(reverse("service:ticket_detail", args=[ticket.pk])).status_code == 404
+    )
+
+
+def test_a_new_priority_moves_the_deadline(alice, tickets, client_for):
+    ticket = tickets["high"]
+    before = ticket.sla_due_at
+    response = client_for(alice).post(
+        reverse("service:ticket_correct", args=[ticket.pk]),
+        {"field": "priority", "value": "urgent"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'data-testid="prediction-priority"' in response.content.decode()
+    assert "<html" not in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.priority == "urgent" and ticket.sla_due_at < before
+
+
+def test_a_bad_correction_is_refused_clearly(alice, tickets, client_for):
+    response = client_for(alice).post(
+        reverse("service:ticket_correct", args=[tickets["low"].pk]),
+        {"field": "priority", "value": "asap"},
+        follow=True,
+    )
+    assert "asap is not a possible value here." in response.content.decode()
+    assert not TriageCorrection.objects.exists()
+
+
+def test_assign_by_hand_and_bulk_actions(alice, team_a, tickets, client_for):
+    colleague = UserFactory(teams=[team_a], full_name="Carla Smit")
+    client = client_for(alice)
+    client.post(
+        reverse("service:ticket_assign", args=[tickets["high"].pk]), {"assignee": colleague.pk}
+    )
+    tickets["high"].refresh_from_db()
+    assert tickets["high"].assignee == colleague and tickets["high"].status == "open"
+    mine = [tickets["urgent"].pk, tickets["high"].pk]
+    client.post(reverse("service:bulk"), {"ticket": mine, "action": "priority", "value": "low"})
+    assert set(Ticket.objects.filter(pk__in=mine).values_list("priority", flat=True)) == {"low"}
+    client.post(reverse("service:bulk"), {"ticket": mine, "action": "close"})
+    assert set(Ticket.objects.filter(pk__in=mine).values_list("status", flat=True)) == {"closed"}
+
+
+def test_bulk_is_all_or_nothing(alice, bob, tickets, client_for):
+    # Bob is not in the team: assigning him fails for every ticket, so none changes.
+    mine = [tickets["urgent"].pk, tickets["high"].pk]
+    response = client_for(alice).post(
+        reverse("service:bulk"), {"ticket": mine, "action": "assign", "value": bob.pk}, follow=True
+    )
+    assert "not in the team" in response.content.decode()
+    assert not Ticket.objects.filter(pk__in=mine, assignee__isnull=False).exists()
+
+
+def test_queue_page_query_count_does_not_grow_with_tickets(
+    alice, receive, client_for, django_assert_max_num_queries
+):
+    for n in range(12):
+        receive(f"Storing nummer {n}", subject=f"Storing {n}", email=f"k{n}@k.nl")
+    client = client_for(alice)
+    with django_assert_max_num_queries(20):
+        client.get(reverse("service:home"))
