@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning', '0001_initial'),
+        ("planning", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='officeplan',
-            name='instance',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='solver input'),
+            model_name="officeplan",
+            name="instance",
+            field=models.JSONField(
+                blank=True, default=dict, editable=False, verbose_name="solver input"
+            ),
         ),
     ]
