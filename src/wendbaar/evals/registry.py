@@ -31,7 +31,12 @@ TASKS = {
             "minutes, decisions and action items from transcripts",
             adapter="wendbaar.evals.minutes",
         ),
-        EvalTask("triage", "Customer questions", "priority, queue and type of tickets"),
+        EvalTask(
+            "triage",
+            "Customer questions",
+            "priority, queue and type of tickets",
+            adapter="wendbaar.evals.triage",
+        ),
         EvalTask("leads", "Sales", "calibrated lead scores with signals"),
         EvalTask("bottlenecks", "Insights", "waiting times between activities of an event log"),
         EvalTask("quotes", "Quotes", "quote lines and open points from requests and a catalogue"),
