@@ -47,10 +47,37 @@ def reason_text(reason: dict) -> str:
         "swapped_by_hand": _("you swapped this day yourself"),
     }
     if code in ("colleagues", "together"):
+        if reason.get("location"):
+            return _("%(n)s colleague(s) you work with are at %(location)s too") % {
+                "n": count,
+                "location": _location(reason["location"]),
+            }
         return _("%(n)s colleague(s) you work with are there too") % {"n": count}
+    if code == "colleagues_in_office":
+        return _(
+            "%(n)s colleague(s) you work with are in the office; other days bring more of you "
+            "together"
+        ) % {"n": count}
+    if code == "team_rule" and reason.get("need"):
+        return _("your team agreed that at least %(need)s are in the office (%(n)s are)") % {
+            "need": reason["need"],
+            "n": count,
+        }
+    if code == "min_office_days":
+        return _("at least %(n)s office day(s) a week") % {"n": count}
+    if code == "max_office_days":
+        return _("you have the most office days your pattern allows already (%(n)s)") % {"n": count}
+    if code == "capacity_full":
+        names = ", ".join(_location(key) for key in reason.get("locations") or [])
+        return _("no desk left at %(locations)s") % {"locations": names}
+    if code == "other_location_full":
+        return _("%(location)s is full this day") % {"location": _location(reason.get("location"))}
+    if code == "no_location":
+        return _("no office location in your work pattern")
     if code in texts:
         return texts[code]
-    return str(reason.get("message") or code or "")
+    # An unknown code: say nothing rather than show the planner's internal keys.
+    return ""
 
 
 def violation_text(violation: dict, *, own: bool = False) -> str:

@@ -272,7 +272,9 @@ def week_own(*, user, week: date) -> dict:
             {
                 "date": day,
                 "assignment": assignment,
-                "reasons": [reason_text(r) for r in assignment.reasons] if assignment else [],
+                "reasons": [t for t in map(reason_text, assignment.reasons) if t]
+                if assignment
+                else [],
                 "booking": bookings.get(day),
                 "events": [e for e in events if e.start < end and e.end > begin],
             }
