@@ -533,3 +533,47 @@ def test_recap_names_the_partner_and_the_chair_and_drops_softeners():
     sanne = by_owner(minutes)["Sanne Jansen"]
     assert "folders" in sanne.task and sanne.due == date(2026, 1, 13)
     assert not any(w in sanne.task.split() for w in ("even", "gewoon", "wel"))
+
+
+def test_answer_names_what_the_request_points_at():
+    turns = [
+        ("Anna de Vries", "De klanten klagen dat de factuur niet duidelijk is."),
+        ("Pieter Bakker", "Maak er iets van, Sanne."),
+        ("Sanne Jansen", "Ja, ik maak een nieuw factuursjabloon en dat stuur ik rond. Vrijdag?"),
+        ("Pieter Bakker", "Vrijdag is prima."),
+    ]
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    sanne = by_owner(minutes)["Sanne Jansen"]
+    assert sanne.task == "Een nieuw factuursjabloon maken en rondsturen"
+    assert sanne.due == date(2026, 1, 16)
+    assert len(minutes.action_items) == 1
+
+
+def test_request_that_names_its_thing_needs_no_borrowed_context():
+    turns = [
+        ("Anna de Vries", "Hoeveel huurders hebben de meterstanden al doorgegeven?"),
+        ("Pieter Bakker", "Geen idee, ik gok de helft, maar dat is een schatting."),
+        ("Anna de Vries", "Pieter, kun je daar een overzicht van maken?"),
+        ("Pieter Bakker", "Ja, dat kan."),
+    ]
+    minutes = make_minutes(turns, meeting_date=MONDAY, language="nl", participants=PEOPLE)
+    task = by_owner(minutes)["Pieter Bakker"].task
+    assert "overzicht" in task and "schatting" not in task and " — " not in task
+
+
+@pytest.mark.parametrize(
+    ("said", "task"),
+    [
+        ("Ja, ik maak een begroting en die stuur ik rond.", "Een begroting maken en rondsturen"),
+        ("Dan neem ik de sleutels mee en we lopen samen het pand door.",
+         "De sleutels meenemen en samen het pand doorlopen"),
+        ("Ik zoek het zelf uit, ik heb toch contact met de makelaar.", "Het zelf uitzoeken"),
+        ("Ik bel gewoon de verhuurder.", "De verhuurder bellen"),
+        ("Ik denk het wel.", None),
+        ("Zal ik de verhuurder bellen?", None),
+    ],
+)  # fmt: skip
+def test_first_person_commitment_as_a_task(said, task):
+    from wendbaar.meetings.minutes import _nl_first_person_task
+
+    assert _nl_first_person_task(said) == task

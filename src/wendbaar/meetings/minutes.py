@@ -288,6 +288,17 @@ def _keys(text: str) -> set[str]:
     return {_stem(w) for w in _content(_WORD.findall(text.lower()))}
 
 
+def _shared(keys: set[str], other: set[str]) -> int:
+    """Keys of `keys` also in `other`, a Dutch compound counting for its head and the other way
+    round: "zomerploeg" shares "ploeg", "tarievenbrief" shares "brief"."""
+    return sum(
+        1
+        for k in keys
+        if k in other
+        or any(len(o) >= 4 and len(k) >= 4 and (k.endswith(o) or o.endswith(k)) for o in other)
+    )
+
+
 # ---------------------------------------------------------------------------------------- language
 
 _NL_MARKERS = frozenset(
@@ -1143,6 +1154,7 @@ _NL_MODALS = frozenset(
     ]
 )
 # Stems that end in -en themselves: "ik dien … in", "ik reken … door" are no infinitives.
+_NL_PREFIXES = frozenset(["in", "ver", "be", "op", "uit", "aan", "her", "door", "af", "ont", "toe"])
 _NL_EN_STEMS = ("dien", "verdien", "teken", "reken", "open", "leen", "meen", "ren", "ken")
 _NL_PREPOSITIONS = frozenset(
     [
@@ -1238,10 +1250,11 @@ def _nl_infinitive_phrase(words: list[str]) -> list[str]:
         return rest
     if head in ("laat", "laten") and infinitive_at_end():
         return [*rest[:-1], "laten", rest[-1]]
-    if head.endswith("en") and len(head) > 3 and not head.endswith(_NL_EN_STEMS):
-        verb = head  # "Bas en Martijn doen …": the plural is the infinitive
-    else:
-        verb = _nl_infinitive(head)
+    stem = any(
+        head == s or (head.endswith(s) and head[: -len(s)] in _NL_PREFIXES) for s in _NL_EN_STEMS
+    )
+    # "Bas en Martijn doen …": the plural is the infinitive.
+    verb = head if head.endswith("en") and len(head) > 3 and not stem else _nl_infinitive(head)
     lowered = [w.lower() for w in rest]
     for i in range(len(rest) - 1, -1, -1):
         if lowered[i] not in _PARTICLES:
@@ -1253,6 +1266,54 @@ def _nl_infinitive_phrase(words: list[str]) -> list[str]:
         if (w in _NL_SUBORDINATORS and w not in ("dat", "wat")) or (w == "dat" and i == 0):
             return [*rest[:i], verb, *rest[i:]]
     return [*rest, verb]
+
+
+# A task that names its thing ("een overzicht maken") needs no borrowed context.
+_NAMES_A_THING = re.compile(
+    r"\b(?:een|de|the|an?)\s+(?!(?:paar|keer|beetje|bit|lot)\b)[a-zà-ÿ][\w-]{3,}"
+)
+
+
+_STATE_VERBS = frozenset(["heb", "had", "ben", "was", "vind", "denk", "weet", "hoop", "wil"])
+
+
+def _nl_first_person_task(text: str) -> str | None:
+    """A Dutch commitment in the first person as a task: "Ja, ik maak een voorstel en dat stuur
+    ik rond." -> "Een voorstel maken en rondsturen"; "Dan bel ik morgen de klant" -> "De klant
+    bellen". None when the sentence is no plain first-person statement."""
+    text = _LEAD_IN.sub("", text).strip().rstrip(".!")
+    if "?" in text:
+        return None
+    clauses = re.split(r",\s*(?:en\s+)?|\s+en\s+", text)
+    out: list[str] = []
+    for n, clause in enumerate(clauses):
+        words = clause.split()
+        lowered = [w.lower() for w in words]
+        plural = False
+        if n and any(w in _STATE_VERBS for w in lowered[:3]):
+            continue  # "…, ik heb toch contact met hen": a reason, not the task
+        if len(words) >= 2 and lowered[0] in ("ik", "wij", "we"):
+            plural = lowered[0] != "ik"
+            words = words[1:]  # "ik maak een voorstel", "we lopen de ronde door"
+        elif len(words) >= 3 and lowered[1] == "ik" and lowered[0] in ("dat", "die", "dit", "het"):
+            words = [words[2], *words[3:]]  # "dat stuur ik rond": the object was the clause before
+        elif len(words) >= 2 and lowered[1] == "ik" and _nl_finite(words[0]):
+            words = [words[0], *words[2:]]  # "bel ik de klant"
+        elif len(words) >= 3 and lowered[2] == "ik" and _nl_finite(words[1]):
+            words = [words[1], *words[3:]]  # "dan bel ik de klant"
+        elif n:
+            out[-1] += ", " + clause  # an aside that belongs to the clause before
+            continue
+        else:
+            return None
+        head = words[0].lower() if words else ""
+        if not (_nl_finite(head) or (plural and head.endswith("en"))) or (
+            head in _NL_MODALS - {"ga", "gaan"}
+        ):
+            return None
+        out.append(" ".join(_nl_infinitive_phrase(words)))
+    task = _tidy(" en ".join(w for w in out if w))
+    return task[:1].upper() + task[1:] if task else None
 
 
 def _own_subject(words: list[str]) -> bool:
@@ -1654,7 +1715,22 @@ class _Engine:
             action = self._action(s)
             if action is None:
                 continue
-            duplicate = self._duplicate(action, found) or self._reply_to(action, found)
+            duplicate = self._duplicate(action, found)
+            reply = None if duplicate else self._reply_to(action, found)
+            duplicate = duplicate or reply
+            if reply is not None and self.language == "nl":
+                # "Zet het op papier, Lotte." — "Ja, ik maak een voorstel en dat stuur ik rond.":
+                # the answer names what the request points at.
+                said = _nl_first_person_task(action.sentence.text)
+                said = self._strip_dates(said) if said else None
+                if said and (
+                    (" — " in reply.task and self._task_words(said) >= 2)
+                    or (
+                        re.search(r"\b(?:het|dat|dit|die|hem|ze)\b", reply.task, re.I)
+                        and self._task_words(said) >= self._task_words(reply.task)
+                    )
+                ):
+                    reply.task, reply.keys = said, _keys(said)
             if duplicate is not None:
                 if duplicate.due is None and action.due is not None:
                     duplicate.due, duplicate.due_text, duplicate.due_confidence = (
@@ -1743,7 +1819,7 @@ class _Engine:
         task_sentence = text
         task = _phrase(task_sentence, self.people)
         # "Dat doe ik wel" says who, not what: borrow the thing from the sentence it answers.
-        if self._task_words(task) < 2:
+        if self._task_words(self._strip_dates(task)) < 2 and not _NAMES_A_THING.search(task):
             context = self._context(s)
             if context is None:
                 return None
@@ -1752,7 +1828,9 @@ class _Engine:
         # "Bel ik het uitzendbureau" / "Zet ik zijn agenda op …": the task as minutes say it.
         inverted = re.match(rf"^({_NL_VERB_ALT})\s+ik\s+(?=\S)", task, re.I)
         if self.language == "nl" and kind == "commit" and inverted and " — " not in task:
-            task = _as_task(inverted.group(1) + " " + task[inverted.end() :], "nl")
+            task = _nl_first_person_task(task) or _as_task(
+                inverted.group(1) + " " + task[inverted.end() :], "nl"
+            )
         due, due_text, due_conf = self._due(s, owner)
         turns = [s.turn]
         confidence = {"commit": 0.8, "request": 0.75, "assign": 0.7}[kind] * (1.0 if owner else 0.7)
@@ -1902,7 +1980,7 @@ class _Engine:
                 for i, a in enumerate(found):
                     if i in used or a.withdrawn or a.owner != owner:
                         continue
-                    score = len(keys & (a.keys | _keys(a.sentence.text))) / (len(keys) or 1)
+                    score = _shared(keys, a.keys | _keys(a.sentence.text)) / (len(keys) or 1)
                     if score > best_score:
                         best, best_score = i, score
                 turns = [s.turn]
@@ -1912,6 +1990,9 @@ class _Engine:
                     used.add(best)
                     turns = sorted(set(found[best].turns) | {s.turn})
                     earlier = found[best].task
+                    if self.language == "nl" and found[best].kind == "commit":
+                        # "Ik maak een planning met …" read as minutes: "Een planning met … maken".
+                        earlier = _nl_first_person_task(earlier) or earlier
                     if (
                         " — " not in earlier
                         and not _SPOKEN_REGISTER.search(earlier)
