@@ -642,7 +642,7 @@ def _greedy(inst: _Instance, rng: random.Random) -> Plan | None:
     for i in order:  # everyone up to their minimum first, so that capacity is not eaten by extras
         while state.count[i] < people[i].min_days:
             options = [d for d in people[i].eligible if state.plan[i][d] < 0]
-            place = best_place(i, options)
+            place = best_place(i, options) or _make_room(state, i, options)
             if place is None:
                 return None
             state.set(i, *place)
@@ -655,6 +655,30 @@ def _greedy(inst: _Instance, rng: random.Random) -> Plan | None:
             state.set(i, *place)
     _ = rng
     return state.plan
+
+
+def _make_room(state: _State, i: int, options: list[int]) -> tuple[int, int] | None:
+    """Free a desk for person i on one of `options` by moving someone else to another day.
+
+    The one-step augmenting path of a matching: enough for the greedy plan when people with few
+    possible days come after others who filled those days but could have come on another.
+    """
+    inst = state.inst
+    for d in options:
+        for loc in inst.people[i].locations:
+            for j, row in enumerate(state.plan):
+                if row[d] != loc or not state.may_leave(j, d):
+                    continue
+                q = inst.people[j]
+                for d2 in q.eligible:
+                    if row[d2] >= 0:
+                        continue
+                    loc2 = next((k for k in q.locations if state.free[k][d2] > 0), None)
+                    if loc2 is not None:
+                        state.set(j, d, -1)
+                        state.set(j, d2, loc2)
+                        return d, loc
+    return None
 
 
 def _hill_climb(inst: _Instance, plan: Plan, deadline: float, rng: random.Random) -> Plan:
@@ -1115,7 +1139,8 @@ def solve(
     hand-made swaps); when valid it is the starting point, so a re-plan is never worse than it.
     """
     start = time.monotonic()
-    deadline = start + max(0.5, time_limit)
+    # A little margin for turning the plan into JSON: the time limit is the caller's wall clock.
+    deadline = start + max(0.5, time_limit) - min(0.5, 0.02 * time_limit)
     inst = parse_instance(instance)
     workers = workers or min(8, os.cpu_count() or 1)
     conflicts = find_conflicts(inst)
