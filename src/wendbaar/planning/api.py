@@ -24,6 +24,22 @@ class EventOut(Schema):
     busy: bool
 
 
+class FocusOut(Schema):
+    start: datetime
+    end: datetime
+    protected: bool
+
+
+class LoadOut(Schema):
+    meeting_hours: float
+    meetings: int
+    focus_hours: float
+    fragmented_hours: float
+    longest_back_to_back: int
+    outside_hours_meetings: int
+    warnings: list[str]
+
+
 class DayOut(Schema):
     date: date
     place: str | None
@@ -34,6 +50,7 @@ class DayOut(Schema):
     changed_by_hand: bool
     desk_location_id: int | None
     events: list[EventOut]
+    focus: list[FocusOut]
 
 
 class WeekOut(Schema):
@@ -41,10 +58,15 @@ class WeekOut(Schema):
     plan_id: int | None
     plan_status: str | None
     days: list[DayOut]
+    load: LoadOut
 
 
 def _week_out(user, week: date) -> dict:
-    ctx = selectors.week_own(user=user, week=selectors.week_start_of(week))
+    from wendbaar.planning.reasons import warning_text
+
+    week = selectors.week_start_of(week)
+    ctx = selectors.week_own(user=user, week=week)
+    load = selectors.week_load_own(user=user, week=week)
     days = []
     for row in ctx["days"]:
         a = row["assignment"]
@@ -59,6 +81,7 @@ def _week_out(user, week: date) -> dict:
                 "changed_by_hand": bool(a and a.changed_by_hand),
                 "desk_location_id": row["booking"].location_id if row["booking"] else None,
                 "events": row["events"],
+                "focus": [b for b in load["focus"] if b.start.date() == row["date"]],
             }
         )
     plan = ctx["plan"]
@@ -67,6 +90,14 @@ def _week_out(user, week: date) -> dict:
         "plan_id": plan.pk if plan else None,
         "plan_status": plan.status if plan else None,
         "days": days,
+        "load": {
+            **{
+                name: getattr(load["load"], name)
+                for name in LoadOut.model_fields
+                if name != "warnings"
+            },
+            "warnings": [warning_text(w) for w in load["warnings"]],
+        },
     }
 
 

@@ -115,3 +115,22 @@ def violation_text(violation: dict, *, own: bool = False) -> str:
             "n": violation.get("count"),
         }
     return str(violation.get("message") or code or "")
+
+
+def warning_text(warning) -> str:
+    """A warning about one's own week, before it tips over."""
+    figures = {"value": round(warning.value, 1), "limit": round(warning.limit, 1)}
+    if warning.code == "overload":
+        return _("%(value)s hours of meetings this week; your team agreed at most %(limit)s.") % (
+            figures
+        )
+    if warning.code == "no_focus":
+        return _("Only %(value)s hours free for focused work; aim for at least %(limit)s.") % (
+            figures
+        )
+    if warning.code == "long_streak":
+        return _("%(value)s meetings back to back; the norm is at most %(limit)s.") % {
+            "value": int(warning.value),
+            "limit": int(warning.limit),
+        }
+    return ""

@@ -4,6 +4,7 @@ bookings) is only ever read for that person; managers get counts per team, day a
 No administrator bypass for personal rows: a manager's figures are aggregates, never a list of who.
 """
 
+import contextlib
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -286,4 +287,66 @@ def week_own(*, user, week: date) -> dict:
         "zone": zone,
         "in_plan": bool(assignments),
         "assignments": list(assignments.values()),
+    }
+
+
+def _working_hours(user, zone):
+    """A person's working hours for the load and focus analysis, from their work pattern: the
+    contract days, and the hours they are reachable by chat (else 09:00-17:30)."""
+    from wendbaar.planning import workload
+
+    pattern = work_pattern_own(user=user)
+    start, end = time(9), time(17, 30)
+    days = frozenset(range(5))
+    if pattern is not None:
+        days = frozenset(WEEKDAYS.index(d) for d in pattern.work_days)
+        span = (pattern.reachable_hours or {}).get("chat")
+        if span:
+            with contextlib.suppress(TypeError, ValueError):
+                start, end = time.fromisoformat(span[0]), time.fromisoformat(span[1])
+    return workload.WorkingHours(weekdays=days, start=start, end=end, timezone=zone)
+
+
+def week_load_own(*, user, week: date) -> dict:
+    """A person's own meeting load for a week, warnings before it tips over, and proposed focus
+    blocks around their meetings (default norms and preferences; nothing is booked)."""
+    from zoneinfo import ZoneInfo
+
+    from wendbaar.accounts.selectors import organisation_get
+    from wendbaar.planning import focus, workload
+
+    zone = ZoneInfo(organisation_get().time_zone)
+    hours = _working_hours(user, zone)
+    start = datetime.combine(week, time(), tzinfo=zone)
+    events = event_list(user=user, start=start, end=start + timedelta(days=7)).filter(
+        busy=True, all_day=False
+    )
+    meetings = [
+        workload.Meeting(
+            uid=e.uid,
+            title=e.summary,
+            start=e.start,
+            end=e.end,
+            attendees=max(1, e.attendee_count),
+            recurring=e.recurring,
+        )
+        for e in events
+    ]
+    norms = workload.Norms()
+    week_load = workload.load(meetings, hours, week, week + timedelta(days=6))
+    away = {
+        e.start.astimezone(zone).date()
+        for e in event_list(user=user, start=start, end=start + timedelta(days=7)).filter(
+            busy=True, all_day=True
+        )
+    }
+    days = [d for d in week_days(week) if d not in away]
+    blocks = focus.propose(
+        days, [(m.start, m.end) for m in meetings], hours, focus.FocusPreferences(), norms
+    )
+    return {
+        "load": week_load,
+        "warnings": workload.overload_warnings(week_load, norms),
+        "norms": norms,
+        "focus": blocks,
     }

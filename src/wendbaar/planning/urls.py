@@ -7,6 +7,7 @@ app_name = "planning"
 urlpatterns = [
     path("", views.home, name="home"),
     path("swap/", views.swap, name="swap"),
+    path("focus.ics", views.focus_ics, name="focus_ics"),
     path("booking/", views.booking, name="booking"),
     path("calendars/", views.calendar_list, name="calendars"),
     path("calendars/upload/", views.calendar_upload, name="calendar_upload"),

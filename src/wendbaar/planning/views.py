@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.planning import calendars, forms, selectors, services
 from wendbaar.planning.choices import PlanStatus
+from wendbaar.planning.reasons import warning_text
 
 
 def _week(request) -> date:
@@ -33,6 +34,9 @@ def _week_url(name: str, week: date) -> str:
 def my_week_context(user, week: date) -> dict:
     ctx = selectors.week_own(user=user, week=week)
     plan = ctx["plan"]
+    load = selectors.week_load_own(user=user, week=week)
+    for row in ctx["days"]:
+        row["focus"] = [b for b in load["focus"] if b.start.date() == row["date"]]
     return {
         **ctx,
         "previous": week - timedelta(days=7),
@@ -43,7 +47,26 @@ def my_week_context(user, week: date) -> dict:
         "pattern": selectors.work_pattern_own(user=user),
         "agreements": selectors.agreement_list_own(user=user),
         "may_see_figures": selectors.may_see_figures(user),
+        "load": load["load"],
+        "warnings": [warning_text(w) for w in load["warnings"]],
+        "focus_count": len(load["focus"]),
     }
+
+
+@login_required
+def focus_ics(request):
+    """The proposed focus blocks of a week as an iCalendar file to import in one's own calendar."""
+    from django.http import HttpResponse
+
+    from wendbaar.planning import focus
+
+    week = _week(request)
+    blocks = selectors.week_load_own(user=request.user, week=week)["focus"]
+    response = HttpResponse(
+        focus.to_ics(blocks, title=_("Focus time")), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="focus-{week.isoformat()}.ics"'
+    return response
 
 
 @login_required
