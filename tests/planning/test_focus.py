@@ -69,3 +69,32 @@ def test_my_week_over_the_api_has_load_and_focus(alice, token_for):
         .json()
     )
     assert week["load"]["meeting_hours"] == 35 and week["load"]["warnings"]
+
+
+def test_a_manager_sees_team_load_as_aggregates_only(alice, team_a, client_for):
+    from tests.accounts.factories import UserFactory
+
+    others = [UserFactory(full_name=f"Collega {n}", teams=[team_a]) for n in range(2)]
+    _busy_week(alice)  # 35 hours: above the limit of 25
+    manager = UserFactory(role_codes=["manager"])
+    rows = {r["team"]: r["figures"] for r in selectors.team_load_figures(user=manager, week=MONDAY)}
+    figures = rows[team_a]
+    assert figures.people == 3 and figures.overloaded == 1
+    page = client_for(manager).get("/planning/plan/?week=2026-12-07").content.decode()
+    assert 'data-testid="team-load"' in page
+    assert alice.full_name not in page and others[0].full_name not in page
+
+
+def test_a_small_team_shows_no_load_figures(alice, bob, team_b):
+    from tests.accounts.factories import UserFactory
+
+    manager = UserFactory(role_codes=["manager"])
+    rows = {r["team"]: r["figures"] for r in selectors.team_load_figures(user=manager, week=MONDAY)}
+    assert rows[team_b] is None  # Bob alone
+
+
+def test_a_member_gets_no_team_load(alice):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        selectors.team_load_figures(user=alice, week=MONDAY)

@@ -350,3 +350,45 @@ def week_load_own(*, user, week: date) -> dict:
         "norms": norms,
         "focus": blocks,
     }
+
+
+def team_load_figures(*, user, week: date) -> list[dict]:
+    """Meeting load per managed team for a week, as aggregates only (median hours, how many
+    overloaded — never who). Teams smaller than the minimum group size show no figures."""
+    from zoneinfo import ZoneInfo
+
+    from wendbaar.accounts.selectors import organisation_get
+    from wendbaar.planning import workload
+
+    team_ids = managed_team_ids(user)
+    if not team_ids:
+        raise PermissionDenied
+    zone = ZoneInfo(organisation_get().time_zone)
+    start = datetime.combine(week, time(), tzinfo=zone)
+    members: dict[int, list[int]] = {}
+    for team_id, person_id in Membership.objects.filter(
+        team_id__in=team_ids, user__is_active=True
+    ).values_list("team_id", "user_id"):
+        members.setdefault(team_id, []).append(person_id)
+    people = {pk for pks in members.values() for pk in pks}
+    by_person: dict[int, list] = {pk: [] for pk in people}
+    events = CalendarEvent.objects.filter(person_id__in=people, busy=True, all_day=False).between(
+        start, start + timedelta(days=7)
+    )
+    for e in events.only("person_id", "uid", "summary", "start", "end", "recurring"):
+        by_person[e.person_id].append(
+            workload.Meeting(uid=e.uid, title=e.summary, start=e.start, end=e.end)
+        )
+    hours = workload.WorkingHours(timezone=zone)
+    norms = workload.Norms()
+    loads = {
+        pk: workload.load(meetings, hours, week, week + timedelta(days=6))
+        for pk, meetings in by_person.items()
+    }
+    return [
+        {
+            "team": team,
+            "figures": workload.team_figures([loads[pk] for pk in members.get(team.pk, [])], norms),
+        }
+        for team in Team.objects.filter(pk__in=team_ids).order_by("name")
+    ]

@@ -236,6 +236,7 @@ def plan(request):
             else None,
             "may_manage": selectors.may_manage_plans(request.user),
             "rules": selectors.rule_list(user=request.user),
+            "team_loads": selectors.team_load_figures(user=request.user, week=week),
         },
     )
 
