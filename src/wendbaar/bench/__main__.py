@@ -13,6 +13,8 @@ BENCHMARKS: list[str] = [
     "wendbaar.privacy.bench",
     "wendbaar.knowledge.bench",
     "wendbaar.meetings.bench",
+    "wendbaar.service.bench",
+    "wendbaar.planning.bench",
 ]
 
 
