@@ -585,7 +585,7 @@ class _State:
         return need is None or self.team_office[p.team][d] - 1 >= need
 
 
-def _greedy(inst: _Instance, rng: random.Random) -> Plan | None:
+def _greedy(inst: _Instance, rng: random.Random, shuffle: bool = False) -> Plan | None:
     """Fixed days, then team rules, then minimum days, then extra days where collaborators are.
 
     Placing the hard demands first keeps desks for them; choosing days by the collaborators
@@ -638,6 +638,8 @@ def _greedy(inst: _Instance, rng: random.Random) -> Plan | None:
             if place is not None:
                 state.set(i, *place)
     teams = sorted(inst.team_members, key=lambda t: -len(inst.team_members[t]))
+    if shuffle:  # restarts: another order of teams gives another division of the desks
+        rng.shuffle(teams)
     order = [i for t in teams for i in inst.team_members[t]]
     for i in order:  # everyone up to their minimum first, so that capacity is not eaten by extras
         while state.count[i] < people[i].min_days:
@@ -653,7 +655,6 @@ def _greedy(inst: _Instance, rng: random.Random) -> Plan | None:
             if place is None or state.gain(i, *place) <= 0:
                 break
             state.set(i, *place)
-    _ = rng
     return state.plan
 
 
@@ -679,6 +680,102 @@ def _make_room(state: _State, i: int, options: list[int]) -> tuple[int, int] | N
                         state.set(j, d2, loc2)
                         return d, loc
     return None
+
+
+def _seat_moves(state: _State, deadline: float) -> bool:
+    """Moves that keep every office's head count: one person gives their desk on a day to another
+    (drop + add), or two people trade days (double shift). When the main office is full every
+    day, these are the only moves left; returns whether any improved the plan."""
+    inst = state.inst
+    people = inst.people
+    plan = state.plan
+    n_days = len(inst.days)
+    any_better = False
+    eligible = [set(p.eligible) for p in people]
+    for loc in range(len(inst.locations)):
+        users = [i for i, p in enumerate(people) if loc in p.locations]
+        for d in range(n_days):
+            if time.monotonic() > deadline:
+                return any_better
+            # Drop + add: the holder who loses least gives the desk to who gains most.
+            givers = sorted(
+                (state.gain(j, d, loc), j)
+                for j in users
+                if plan[j][d] == loc
+                and state.count[j] > people[j].min_days
+                and state.may_leave(j, d)
+            )[:3]
+            takers = sorted(
+                (
+                    (state.gain(i, d, loc), i)
+                    for i in users
+                    if plan[i][d] < 0 and d in eligible[i] and state.count[i] < people[i].max_days
+                ),
+                reverse=True,
+            )[:3]
+            done = False
+            for gain_i, i in takers:
+                for loss_j, j in givers:
+                    delta = gain_i - state.w[i].get(j, 0) - loss_j
+                    if delta > 0:
+                        state.set(j, d, -1)
+                        state.set(i, d, loc)
+                        any_better = done = True
+                        break
+                if done:
+                    break
+            # Double shift: i moves from d to d2, j from d2 to d.
+            for d2 in range(n_days):
+                if d2 == d:
+                    continue
+                movers = sorted(
+                    (
+                        (state.gain(i, d2, loc) - state.gain(i, d, loc), i)
+                        for i in users
+                        if plan[i][d] == loc
+                        and plan[i][d2] < 0
+                        and d2 in eligible[i]
+                        and state.may_leave(i, d)
+                    ),
+                    reverse=True,
+                )[:3]
+                if not movers or movers[0][0] <= -1e9:
+                    continue
+                backs = sorted(
+                    (
+                        (state.gain(j, d, loc) - state.gain(j, d2, loc), j)
+                        for j in users
+                        if plan[j][d2] == loc
+                        and plan[j][d] < 0
+                        and d in eligible[j]
+                        and state.may_leave(j, d2)
+                    ),
+                    reverse=True,
+                )[:3]
+                done = False
+                for gi, i in movers:
+                    for gj, j in backs:
+                        if i != j and gi + gj - 2 * state.w[i].get(j, 0) > 0:
+                            state.set(i, d, -1)
+                            state.set(j, d2, -1)
+                            state.set(i, d2, loc)
+                            state.set(j, d, loc)
+                            any_better = done = True
+                            break
+                    if done:
+                        break
+    return any_better
+
+
+def _local_search(inst: _Instance, plan: Plan, deadline: float, rng: random.Random) -> Plan:
+    """Single-person moves and desk-neutral moves in turn, until neither improves the plan."""
+    plan = _hill_climb(inst, plan, deadline, rng)
+    while time.monotonic() < deadline:
+        state = _State(inst, plan)
+        if not _seat_moves(state, deadline):
+            break
+        plan = _hill_climb(inst, state.plan, deadline, rng)
+    return plan
 
 
 def _hill_climb(inst: _Instance, plan: Plan, deadline: float, rng: random.Random) -> Plan:
@@ -1061,6 +1158,9 @@ def _lns(
             if gained:
                 log.debug("lns %s step %d size %d: %d -> %d", kind, steps, size, best, value)
             plan, best = candidate, value
+        if gained:  # the desk-neutral moves often continue what the sub-problem started
+            plan = _local_search(inst, plan, min(deadline, time.monotonic() + 1.0), rng)
+            best = _objective_int(inst, plan)
         # Grow the neighbourhood while sub-problems are proven quickly; shrink it when a step
         # neither proves nor improves anything (the sub-problem is too big for its time).
         if status == cp_model.OPTIMAL and solver.wall_time < limit / 2:
@@ -1156,7 +1256,7 @@ def solve(
         if valid and (plan is None or _objective_int(inst, given) >= _objective_int(inst, plan)):
             plan = given
     if plan is not None:
-        plan = _hill_climb(inst, plan, start + 0.15 * time_limit, rng)
+        plan = _local_search(inst, plan, start + 0.15 * time_limit, rng)
 
     # The full model: a proof of optimality on small organisations, and the upper bound.
     bound = _simple_bound(inst)
@@ -1194,6 +1294,7 @@ def solve(
             reasons=[_reason("timeout", "No valid plan was found within the time limit.")],
         )
     if status != cp_model.OPTIMAL:
+        plan = _local_search(inst, plan, deadline, rng)
         plan, _ = _lns(inst, plan, deadline, workers, rng)
     value = _objective_int(inst, plan)
     proven = status == cp_model.OPTIMAL or value >= bound
