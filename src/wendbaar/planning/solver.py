@@ -713,7 +713,37 @@ def _seat_moves(state: _State, deadline: float) -> bool:
                 ),
                 reverse=True,
             )[:3]
+            # Relocate + add: a holder who may also use another office moves there, and the
+            # desk goes to who gains most from it.
+            movers = sorted(
+                (
+                    (
+                        max(
+                            (state.gain(j, d, k) - state.gain(j, d, loc), k)
+                            for k in people[j].locations
+                            if k != loc and state.free[k][d] > 0
+                        ),
+                        j,
+                    )
+                    for j in users
+                    if plan[j][d] == loc
+                    and len(people[j].locations) > 1
+                    and any(k != loc and state.free[k][d] > 0 for k in people[j].locations)
+                ),
+                reverse=True,
+            )[:3]
             done = False
+            for gain_i, i in takers:
+                for (delta_j, k), j in movers:
+                    if gain_i - state.w[i].get(j, 0) + delta_j > 0:
+                        state.set(j, d, k)
+                        state.set(i, d, loc)
+                        any_better = done = True
+                        break
+                if done:
+                    break
+            if done:
+                continue
             for gain_i, i in takers:
                 for loss_j, j in givers:
                     delta = gain_i - state.w[i].get(j, 0) - loss_j
