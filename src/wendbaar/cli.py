@@ -15,6 +15,7 @@ HYPHENATED_COMMANDS = {
     "plan-office": "plan_office",
     "import-tickets": "import_tickets",
     "poll-mailbox": "poll_mailbox",
+    "retrain-triage": "retrain_triage",
 }
 
 

@@ -8,23 +8,31 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
+from wendbaar.service import services
 from wendbaar.service.models import Ticket, TriageCorrection
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tickets(receive):
-    low = receive("Graag informatie over een offerte, geen haast.", subject="Offerte").ticket
-    urgent = receive("Spoed! Lekkage, het water loopt.", subject="Lekkage", email="b@k.nl").ticket
-    high = receive("De ketel werkt niet, storing.", subject="Storing", email="c@k.nl").ticket
-    return {"low": low, "urgent": urgent, "high": high}
+def tickets(receive, queues):
+    """Three tickets of team A's queue, whatever triage made of them."""
+    made = {
+        "low": receive("Graag informatie over een offerte, geen haast.", subject="Offerte"),
+        "urgent": receive("Spoed! Lekkage, het water loopt.", subject="Lekkage", email="b@k.nl"),
+        "high": receive("De ketel werkt niet, storing.", subject="Storing", email="c@k.nl"),
+    }
+    storingen = queues["storingen"]
+    for priority, intake in made.items():
+        ticket = intake.ticket
+        ticket.priority, ticket.queue, ticket.team = priority, storingen, storingen.team
+        ticket.visibility = "team"
+        ticket.sla_due_at = services.sla_due(ticket=ticket)
+        ticket.save()
+    return {name: intake.ticket for name, intake in made.items()}
 
 
 def test_queue_is_sorted_by_priority_then_deadline(alice, tickets, client_for):
-    tickets["low"].queue = tickets["urgent"].queue
-    tickets["low"].team = tickets["urgent"].team
-    tickets["low"].save()
     page = client_for(alice).get(reverse("service:home"))
     assert page.status_code == 200
     order = [t.pk for t in page.context["page"]]

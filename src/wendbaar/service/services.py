@@ -143,15 +143,17 @@ def _queues(organisation) -> list[Queue]:
 
 
 def triage_predict(*, organisation, subject: str, text: str) -> dict[str, classify.Prediction]:
-    """Predictions for a ticket's text (see `classify`)."""
-    queues = [
-        classify.QueueInfo(q.slug, q.name, q.description, q.cue_list) for q in _queues(organisation)
-    ]
-    return classify.cue_predict(subject=subject, text=text, queues=queues)
+    """Predictions for a ticket's text, each with confidence and signals (see `learning`)."""
+    from wendbaar.service import learning
+
+    predictions, engine = learning.predict(organisation=organisation, subject=subject, text=text)
+    predictions["engine"] = engine
+    return predictions
 
 
 def _apply_triage(ticket: Ticket, predictions: dict[str, classify.Prediction]) -> None:
     signals = {}
+    engine = predictions.pop("engine", classify.ENGINE_NAME)
     for name, prediction in predictions.items():
         signals[name] = prediction.signals
         if name == "priority" and prediction.value in TicketPriority.values:
@@ -168,7 +170,7 @@ def _apply_triage(ticket: Ticket, predictions: dict[str, classify.Prediction]) -
             ).first()
             ticket.queue, ticket.queue_confidence = queue, prediction.confidence
     ticket.triage_signals = signals
-    ticket.triage_engine = classify.ENGINE_NAME
+    ticket.triage_engine = engine
     ticket.triaged_at = timezone.now()
 
 

@@ -17,3 +17,18 @@ def mailbox_poll_task() -> dict:
         logger.warning("Service mailbox: %s", exc)
         return {"error": str(exc)}
     return {"fetched": result.fetched, "tickets": result.tickets, "left": result.left}
+
+
+@task(queue_name="ai")
+def triage_retrain_task() -> dict:
+    """Retrain triage on the history and all corrections (idempotent: a rerun trains again on
+    the same data and replaces the model)."""
+    from wendbaar.accounts.selectors import organisation_get
+    from wendbaar.common.errors import BusinessRuleError
+    from wendbaar.service import learning
+
+    try:
+        row = learning.triage_retrain(organisation=organisation_get())
+    except BusinessRuleError as exc:
+        return {"error": str(exc.message)}
+    return {"model": row.pk, "before": row.accuracy_before, "after": row.accuracy_after}

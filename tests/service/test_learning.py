@@ -1,0 +1,96 @@
+"""Triage in the app: the engine built from the queues the admin described, retrained on the
+imported history and the agents' corrections, stored and used for the next ticket."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from wendbaar.common.errors import BusinessRuleError
+from wendbaar.service import importer, learning, services
+from wendbaar.service.models import Ticket, TriageCorrection, TriageModel
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [
+    (
+        "Factuur klopt niet",
+        "Het bedrag op factuur {n} is te hoog.",
+        "medium",
+        "facturen",
+        "billing",
+    ),
+    (
+        "Betaling dubbel afgeschreven",
+        "De incasso is twee keer gedaan, nummer {n}.",
+        "medium",
+        "facturen",
+        "billing",
+    ),
+    (
+        "Ketel in storing",
+        "De cv-ketel geeft foutcode E{n} en het huis is koud.",
+        "high",
+        "storingen",
+        "incident",
+    ),
+    (
+        "Lekkage",
+        "Er lekt water uit de ketel, kast {n} staat blank.",
+        "urgent",
+        "storingen",
+        "incident",
+    ),
+]
+
+
+def _history(n=4) -> bytes:
+    lines = ["id,email,subject,text,received_at,priority,queue,type"]
+    for i in range(n):
+        for j, (subject, text, priority, queue, kind) in enumerate(ROWS):
+            lines.append(
+                f'H{i}-{j},k{i}{j}@klant.nl,{subject},"{text.format(n=i)}",2026-11-0{1 + i % 9},'
+                f"{priority},{queue},{kind}"
+            )
+    return "\n".join(lines).encode()
+
+
+def test_cold_start_uses_the_queue_descriptions_and_says_which_engine(receive):
+    ticket = receive(
+        "Mijn factuur van november klopt niet, het bedrag is te hoog.", subject="Factuur"
+    ).ticket
+    assert ticket.triage_engine == learning.ENGINE_NAME
+    assert ticket.queue.slug == "facturen" and ticket.ticket_type == "billing"
+    assert 0 < ticket.queue_confidence <= 1 and ticket.triage_signals
+
+
+def test_retraining_learns_from_history_and_corrections(alice, queues, organisation):
+    with pytest.raises(BusinessRuleError, match="at least"):
+        learning.triage_retrain(organisation=organisation)
+    report = importer.tickets_import(actor=alice, data=_history())
+    assert report.imported == 16, report.messages
+    ticket = Ticket.objects.get(external_ref="H0-2")  # a storing, in Alice's team's queue
+    services.triage_correct(actor=alice, ticket=ticket, field_name="priority", value="urgent")
+    out = io.StringIO()
+    call_command("retrain_triage", stdout=out)
+    assert "Trained on 16 tickets (1 new corrections)." in out.getvalue()
+    model = TriageModel.objects.get(is_active=True)
+    assert set(model.accuracy_after) == {"priority", "queue", "type"}
+    assert not TriageCorrection.objects.filter(consumed_at__isnull=True).exists()
+    # The next ticket is triaged by the stored model.
+    nxt = services.message_receive(
+        incoming=services.MessageIn(
+            from_address="y@klant.nl", subject="Incasso", text="De incasso is dubbel gedaan."
+        ),
+        channel="email",
+    ).ticket
+    assert nxt.queue.slug == "facturen" and nxt.ticket_type == "billing"
+
+
+def test_when_the_engine_fails_the_cue_words_decide(receive, monkeypatch):
+    def broken(organisation):
+        raise RuntimeError("no embedding model")
+
+    monkeypatch.setattr(learning, "engine_for", broken)
+    ticket = receive("Lekkage! Spoed!", subject="Lekkage").ticket
+    assert ticket.triage_engine == "cue-words-1" and ticket.priority == "urgent"
