@@ -105,6 +105,7 @@ def home(request):
         .distinct()
         .order_by("full_name"),
         "at_risk_count": selectors.ticket_list(user=request.user, at_risk=True).count(),
+        "may_edit_rules": is_manager(request.user),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "service/ticket_list.html#rows", context)

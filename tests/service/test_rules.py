@@ -1,0 +1,137 @@
+"""Rules: when (triage fields, words, customer, time) then (assign, tag, priority, template
+reply, notify); validated with clear messages; a dry run on recent tickets; managers only."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from tests.accounts.factories import UserFactory
+from tests.service.conftest import at
+from wendbaar.common.errors import BusinessRuleError
+from wendbaar.service import rules
+from wendbaar.service.models import Rule, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(team_a):
+    return UserFactory(teams=[team_a], role_codes=["manager"], full_name="Mona Manager")
+
+
+def test_a_rule_assigns_tags_and_sets_priority_on_arrival(manager, alice, receive):
+    rules.rule_save(
+        actor=manager,
+        name="Lekkages naar Alice",
+        conditions={"words": ["lekkage", "lekt"], "customer": ["@vve.nl"]},
+        actions=[
+            {"action": "assign", "email": "alice@example.nl"},
+            {"action": "tag", "tag": "Lekkage"},
+            {"action": "priority", "value": "urgent"},
+        ],
+    )
+    hit = receive("Het dak lekt boven de ketel.", subject="Lekkage", email="beheer@vve.nl").ticket
+    miss = receive("Het dak lekt.", subject="Lekkage", email="jan@elders.nl").ticket
+    hit.refresh_from_db()
+    assert hit.assignee == alice and hit.priority == "urgent" and hit.priority_confidence == 1.0
+    assert list(hit.tags.values_list("name", flat=True)) == ["lekkage"]
+    assert miss.assignee is None and not miss.tags.exists()
+
+
+def test_a_template_reply_is_sent_once_and_never_to_an_auto_reply(manager, receive, smtp_server):
+    rules.rule_save(
+        actor=manager,
+        name="Buiten kantoortijd",
+        conditions={"outside_hours": True},
+        actions=[{"action": "reply", "text": "We lezen uw bericht op de eerstvolgende werkdag."}],
+    )
+    night = receive(
+        "Storing!", subject="Storing", sent_at=at(2026, 12, 5, 23, 0), message_id="<n1@k.nl>"
+    ).ticket
+    receive(
+        "Nog iets", subject="Re: Storing", in_reply_to="<n1@k.nl>", sent_at=at(2026, 12, 5, 23, 30)
+    )
+    day = receive(
+        "Storing", subject="Storing", email="dag@k.nl", sent_at=at(2026, 12, 7, 10, 0)
+    ).ticket
+    receive("Afwezig", subject="Out of office", email="ooo@k.nl", is_auto_reply=True)
+    deadline = time.monotonic() + 5
+    while not smtp_server.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    assert [m.rcpt_tos for m in smtp_server.messages] == [["klant@example.com"]]
+    assert night.messages.filter(direction="out").count() == 1
+    assert not day.messages.filter(direction="out").exists()
+
+
+@pytest.mark.parametrize(
+    "conditions, actions, message",
+    [
+        ({"colour": ["red"]}, [{"action": "tag", "tag": "x"}], "Unknown condition: colour."),
+        ({}, [], "A rule needs at least one action."),
+        ({"priority": ["asap"]}, [{"action": "tag", "tag": "x"}], "priority cannot be asap."),
+        ({}, [{"action": "explode"}], "Action 1: unknown action"),
+        ({}, [{"action": "assign", "email": "nobody@x.nl"}], "Action 1: no active person"),
+        ({}, [{"action": "reply", "text": " "}], "Action 1: a template reply needs a text."),
+    ],
+)
+def test_a_bad_rule_is_refused_with_a_clear_message(manager, conditions, actions, message):
+    with pytest.raises(BusinessRuleError, match=message):
+        rules.rule_save(actor=manager, name="R", conditions=conditions, actions=actions)
+    assert not Rule.objects.exists()
+
+
+def test_only_managers_set_up_rules(alice, client_for):
+    with pytest.raises(BusinessRuleError, match="Only managers"):
+        rules.rule_save(
+            actor=alice, name="R", conditions={}, actions=[{"action": "tag", "tag": "x"}]
+        )
+    assert client_for(alice).get(reverse("service:rules")).status_code == 403
+
+
+def test_dry_run_shows_which_recent_tickets_a_rule_would_hit(
+    manager, bob, receive, client_for, team_a
+):
+    leak = receive("Er is een lekkage in de keuken.", subject="Lekkage").ticket
+    Ticket.objects.filter(pk=leak.pk).update(team=team_a, visibility="team")
+    receive("Vraag over mijn factuur", subject="Factuur", email="f@k.nl")
+    old = receive("Lekkage van vorig jaar", subject="Lekkage", email="o@k.nl").ticket
+    Ticket.objects.filter(pk=old.pk).update(received_at=at(2025, 1, 1, 10, 0))
+    response = client_for(manager).post(
+        reverse("service:rules"),
+        {
+            "name": "Lekkage",
+            "conditions": '{"words": ["lekkage"]}',
+            "actions": '[{"action": "tag", "tag": "lekkage"}]',
+            "dry_run": "1",
+        },
+    )
+    hits = response.context["dry_run"]
+    assert [h["ticket"].pk for h in hits] == [leak.pk]
+    assert old.pk not in [h["ticket"].pk for h in hits]
+    assert "words: lekkage" in hits[0]["reasons"]
+    assert not Rule.objects.exists()  # a dry run saves nothing
+    # Only tickets the person may see are shown.
+    assert leak.pk not in [
+        h["ticket"].pk for h in rules.rule_dry_run(user=bob, conditions={"words": ["lekkage"]})
+    ]
+
+
+def test_invalid_json_in_the_rule_form_is_shown_and_nothing_saved(manager, client_for):
+    response = client_for(manager).post(
+        reverse("service:rules"), {"name": "R", "conditions": "{kapot", "actions": "[]"}
+    )
+    assert "not valid JSON" in response.content.decode() and not Rule.objects.exists()
+
+
+def test_saving_a_rule_in_the_browser(manager, client_for):
+    response = client_for(manager).post(
+        reverse("service:rules"),
+        {
+            "name": "VIP",
+            "conditions": '{"customer": ["@vip.nl"]}',
+            "actions": '[{"action": "tag", "tag": "vip"}]',
+        },
+    )
+    assert response.status_code == 302 and Rule.objects.get().name == "VIP"
