@@ -239,6 +239,9 @@ def demo_load(*, password: str) -> dict:
     result["planning"] = load_demo_planning(
         people=result["people"], teams=result["teams"], email_for=email_for
     )
+    from wendbaar.service.demo import load_demo_service
+
+    result["service"] = load_demo_service(people=result["people"], teams=result["teams"])
     return result
 
 
