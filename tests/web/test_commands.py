@@ -8,11 +8,11 @@ from django.core.management.base import CommandError
 
 def test_eval_of_a_capability_not_built_yet_says_so_with_exit_status_2():
     result = subprocess.run(
-        [sys.executable, "-m", "wendbaar", "eval", "triage", "--test", "t.csv", "--out", "p.jsonl"],
+        [sys.executable, "-m", "wendbaar", "eval", "leads", "--test", "t.csv", "--out", "p.jsonl"],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 2
-    assert "not available yet" in result.stderr and "Customer questions" in result.stderr
+    assert "not available yet" in result.stderr and "Sales" in result.stderr
 
 
 def test_unknown_eval_task_is_refused_with_exit_status_2():
@@ -29,7 +29,7 @@ def test_unknown_eval_task_is_refused_with_exit_status_2():
 @pytest.mark.django_db
 def test_eval_through_call_command_raises_a_clear_error():
     with pytest.raises(CommandError, match="not available yet"):
-        call_command("eval", "triage")
+        call_command("eval", "leads")
 
 
 @pytest.mark.slow
