@@ -10,18 +10,25 @@ pair, day and location, linked to both people's location booleans) has a weak LP
 single long run on a few hundred people stalls far from the optimum. The engine here therefore
 
 1. builds a good first plan quickly: fixed days and team rules first, then each person picks the
-   days and location where the collaborators already placed are, and a hill climb (move, add,
-   drop and shift office days) polishes it;
+   days and location where the collaborators already placed are (moving someone to another day
+   when a desk is needed), and a local search polishes it. When the main office is full every
+   day, single-person moves are stuck, so the search also makes desk-neutral moves: one person
+   gives a desk to another, two people trade days, or someone moves to their other office;
 2. runs the full CP-SAT model briefly with that plan as a hint, with symmetry breaking for
    interchangeable people (same attributes and same collaborators) — on small organisations this
    proves the optimum outright and it always yields the upper bound we report;
 3. improves the plan by large-neighbourhood search: it frees a cluster of collaborating teams, or
-   every person on two days, fixes everyone else, and lets CP-SAT solve that sub-problem exactly.
+   every person of a few teams on two days, fixes everyone else, and lets CP-SAT solve that
+   sub-problem for a fraction of a second (to optimality when it can; never accepting worse).
    Pair terms with a fixed colleague become plain linear terms, so the sub-models are small and
-   tight, and a day-swap of a whole team (which the hill climb cannot find) is one step.
+   tight, and a day-swap of a whole team (which the local search cannot find) is one step.
+   Neighbourhoods alternate between collaborating teams and unrelated teams that compete for the
+   same full office ("trade"), and a person's cut limits how many others they can meet where
+   little room is left.
 
 The objective is integer inside CP-SAT: every weight and the 0.5 per preferred day are multiplied
-by a common scale (2 for integer weights).
+by a common scale (2 for integer weights). The reported bound is the smaller of CP-SAT's bound for
+the full model and a combinatorial one (each pair together at most on the days both can share).
 """
 
 from __future__ import annotations
@@ -40,16 +47,16 @@ from ortools.sat.python import cp_model
 
 HOME = "home"
 OFF = "off"
-PREFERRED_BONUS = 0.5
 
 log = logging.getLogger(__name__)
 
 # Search settings, tuned on the eval instances with 2 workers: small sub-problems solved briefly
-# beat big ones solved long; "trade" (unrelated teams that share a full office) and "teams"
-# (collaborating teams) neighbourhoods alternate; the full model gets the first 30 % of the time.
+# beat big ones solved long; "trade" (unrelated teams that share a full office), "teams"
+# (collaborating teams), "days" (a few teams on two days) and "random" people alternate; the full
+# model gets 30 % of the time after the first plan.
 LNS_START_SIZE = 20
 LNS_STEP_SECONDS = 0.4
-LNS_KINDS = ("trade", "teams", "trade", "random")
+LNS_KINDS = ("trade", "teams", "days", "trade", "random")
 FULL_MODEL_SHARE = 0.3
 
 
