@@ -47,7 +47,9 @@ REPLY_INSTRUCTIONS = (
 )
 PROMPT_VERSION = "service-reply-1"
 PASSAGES = 4
-MAX_QUERY = 1000
+RUNNER_UP_RATIO = 0.75
+# The question is in the subject and the first lines; signatures and quoted mail only add noise.
+MAX_QUERY = 400
 
 
 def _query(ticket: Ticket) -> str:
@@ -71,7 +73,15 @@ def customer_passages(*, actor, query: str) -> list:
         ):
             found.setdefault(passage.chunk_id, passage)
     ranked = sorted(found.values(), key=lambda p: -p.score)
-    return ranked[:PASSAGES]
+    if not ranked:
+        return []
+    # The best document answers; another one only when the ranking can barely tell them apart.
+    best = ranked[0]
+    chosen = [p for p in ranked if p.document.pk == best.document.pk][:3]
+    others = [p for p in ranked if p.document.pk != best.document.pk]
+    if others and others[0].score >= RUNNER_UP_RATIO * best.score:
+        chosen.append(others[0])
+    return chosen[:PASSAGES]
 
 
 def _greeting(ticket: Ticket) -> str:
