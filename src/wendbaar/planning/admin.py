@@ -15,6 +15,7 @@ from wendbaar.planning.models import (
     LocationCapacity,
     OfficePlan,
     PlanningRule,
+    TeamNorms,
     WorkPattern,
 )
 
@@ -70,3 +71,13 @@ class CalendarSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class OfficePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["week_start", "status", "objective", "bound", "seconds", "approved_at"]
     list_filter = ["status"]
+
+
+@admin.register(TeamNorms)
+class TeamNormsAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["team", "max_meeting_hours_week", "max_back_to_back", "updated_at"]
+    exclude = ["updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

@@ -40,6 +40,24 @@ class LoadOut(Schema):
     warnings: list[str]
 
 
+class BreachOut(Schema):
+    code: str
+    text: str
+    title: str
+    start: datetime | None
+    value: float
+    limit: float
+
+
+class AsyncOut(Schema):
+    title: str
+    occurrences: int
+    hours: float
+    attendees: int
+    reason: str
+    text: str
+
+
 class DayOut(Schema):
     date: date
     place: str | None
@@ -59,10 +77,13 @@ class WeekOut(Schema):
     plan_status: str | None
     days: list[DayOut]
     load: LoadOut
+    norm_teams: list[str]
+    breaches: list[BreachOut]
+    async_candidates: list[AsyncOut]
 
 
 def _week_out(user, week: date) -> dict:
-    from wendbaar.planning.reasons import warning_text
+    from wendbaar.planning.reasons import async_text, breach_text, warning_text
 
     week = selectors.week_start_of(week)
     ctx = selectors.week_own(user=user, week=week)
@@ -98,6 +119,29 @@ def _week_out(user, week: date) -> dict:
             },
             "warnings": [warning_text(w) for w in load["warnings"]],
         },
+        "norm_teams": load["norm_teams"],
+        "breaches": [
+            {
+                "code": b.code,
+                "text": breach_text(b, load["norms"]),
+                "title": b.title,
+                "start": b.start,
+                "value": b.value,
+                "limit": b.limit,
+            }
+            for b in load["breaches"]
+        ],
+        "async_candidates": [
+            {
+                "title": a.title,
+                "occurrences": a.occurrences,
+                "hours": a.hours,
+                "attendees": a.attendees,
+                "reason": a.reason,
+                "text": async_text(a),
+            }
+            for a in load["async"]
+        ],
     }
 
 
@@ -222,6 +266,80 @@ def my_calendar_upload(request, file: File[UploadedFile], name: Form[str] = ""):
         data=file.read(),
     )
     return Status(201, _import_out(result))
+
+
+# -- meeting norms -------------------------------------------------------------------------
+
+
+class QuietWindowSchema(Schema):
+    day: str
+    start: str
+    end: str
+
+
+class NormsIn(Schema):
+    quiet_windows: list[QuietWindowSchema] = []
+    max_meeting_hours_week: float = 25
+    short_meeting_minutes: int = 25
+    long_meeting_minutes: int = 50
+    agenda_required: bool = True
+    agenda_from_attendees: int = 3
+    status_as_async: bool = True
+    max_back_to_back: int = 3
+
+
+class NormsOut(NormsIn):
+    team_id: int
+    team: str
+    agreed: bool
+    may_edit: bool
+
+
+def _norms_out(row) -> dict:
+    from decimal import Decimal
+
+    from wendbaar.planning.models import TeamNorms
+
+    norms = row["norms"] or TeamNorms(
+        quiet_windows=[{"day": "wed", "start": "08:00", "end": "12:00"}]
+    )
+    out = {name: getattr(norms, name) for name in services.NORM_FIELDS}
+    out["max_meeting_hours_week"] = float(Decimal(out["max_meeting_hours_week"]))
+    return {
+        **out,
+        "team_id": row["team"].pk,
+        "team": row["team"].name,
+        "agreed": row["norms"] is not None,
+        "may_edit": row["may_edit"],
+    }
+
+
+@router.get("/norms", response=list[NormsOut])
+def norms_list(request):
+    """The meeting norms of your teams (the defaults where a team agreed none)."""
+    return [_norms_out(row) for row in selectors.norms_team_list(user=request.user)]
+
+
+@router.put("/norms/{int:team_id}", response=NormsOut)
+def norms_set(request, team_id: int, payload: NormsIn):
+    """Set a team's meeting norms (its lead or an administrator); a bad value answers 400 and
+    changes nothing."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    row = selectors.norms_team_get(user=request.user, pk=team_id)
+    values = payload.dict()
+    values["max_meeting_hours_week"] = Decimal(str(values["max_meeting_hours_week"]))
+    try:
+        services.team_norms_set(actor=request.user, team=row["team"], **values)
+    except ValidationError as exc:
+        raise BusinessRuleError(
+            " ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),
+            code="invalid_norms",
+            status_code=400,
+        ) from None
+    return _norms_out(selectors.norms_team_get(user=request.user, pk=team_id))
 
 
 # -- managers --------------------------------------------------------------------------------

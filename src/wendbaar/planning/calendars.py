@@ -11,6 +11,7 @@ organisation's zone; all-day events span whole days in that zone. Everything is 
 """
 
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -76,6 +77,21 @@ class Occurrence:
     recurring: bool = False
     busy: bool = True
     attendee_count: int = 0
+    has_agenda: bool = False
+
+
+# Lines of an invitation that are not an agenda: join links and the video tool's boilerplate.
+_BOILERPLATE = re.compile(
+    r"https?://|teams|zoom|google meet|meet\.google|join|deelnemen|vergadering-id|meeting id|"
+    r"passcode|wachtwoord|toegangscode|^[-_=*~. ]*$",
+    re.IGNORECASE,
+)
+
+
+def _has_agenda(description: str) -> bool:
+    """Whether an invitation's description holds an agenda, not only a join link."""
+    lines = [line.strip() for line in description.splitlines()]
+    return len(" ".join(line for line in lines if line and not _BOILERPLATE.search(line))) >= 15
 
 
 @dataclass
@@ -327,6 +343,7 @@ def _occurrence(event, zone: ZoneInfo) -> Occurrence | None:
         recurring=event.get("RECURRENCE-ID") is not None,
         busy=str(event.get("TRANSP") or "OPAQUE").upper() != "TRANSPARENT",
         attendee_count=len(attendees),
+        has_agenda=_has_agenda(str(event.get("DESCRIPTION") or "")[:5000]),
     )
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +45,111 @@ class BookingForm(forms.Form):
             ("", _("No desk")),
             *((loc.pk, loc.name) for loc in locations),
         ]
+
+
+# Day names people write in a quiet window, in Dutch and English, to the planner's codes.
+_DAY_WORDS = {
+    **{code: code for code in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    "ma": "mon",
+    "maandag": "mon",
+    "monday": "mon",
+    "di": "tue",
+    "dinsdag": "tue",
+    "tuesday": "tue",
+    "wo": "wed",
+    "woensdag": "wed",
+    "wednesday": "wed",
+    "do": "thu",
+    "donderdag": "thu",
+    "thursday": "thu",
+    "vr": "fri",
+    "vrijdag": "fri",
+    "friday": "fri",
+    "za": "sat",
+    "zaterdag": "sat",
+    "saturday": "sat",
+    "zo": "sun",
+    "zondag": "sun",
+    "sunday": "sun",
+}
+_WINDOW = re.compile(r"^(\w+)\s+(\d{1,2}[:.]\d{2})\s*[-\u2013]\s*(\d{1,2}[:.]\d{2})$")
+
+
+def quiet_windows_text(windows) -> str:
+    from wendbaar.planning.choices import Weekday
+
+    return "\n".join(
+        f"{Weekday(w['day']).label.lower()} {w['start']}-{w['end']}" for w in windows or []
+    )
+
+
+class TeamNormsForm(forms.Form):
+    quiet_windows = forms.CharField(
+        label=_("Meeting-free windows"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, e.g. 'wednesday 08:00-12:00'."),
+    )
+    max_meeting_hours_week = forms.DecimalField(
+        label=_("Most meeting hours a week"), min_value=1, max_value=60, decimal_places=1
+    )
+    short_meeting_minutes = forms.IntegerField(
+        label=_("Short meeting (minutes)"), min_value=5, max_value=240
+    )
+    long_meeting_minutes = forms.IntegerField(
+        label=_("Long meeting (minutes)"), min_value=5, max_value=240
+    )
+    agenda_required = forms.BooleanField(label=_("Agenda required"), required=False)
+    agenda_from_attendees = forms.IntegerField(
+        label=_("Agenda required from this many people"), min_value=2, max_value=100
+    )
+    status_as_async = forms.BooleanField(
+        label=_("Status meetings become written updates"), required=False
+    )
+    max_back_to_back = forms.IntegerField(
+        label=_("Most meetings back to back"), min_value=1, max_value=12
+    )
+
+    def clean_quiet_windows(self):
+        windows, errors = [], []
+        lines = [line.strip() for line in self.cleaned_data["quiet_windows"].splitlines()]
+        for number, line in enumerate(lines, start=1):
+            if not line:
+                continue
+            match = _WINDOW.match(line)
+            day = _DAY_WORDS.get(match.group(1).casefold()) if match else None
+            if match is None or day is None:
+                errors.append(
+                    _("Line %(n)s: write a day and a time span, e.g. 'wednesday 08:00-12:00'.")
+                    % {"n": number}
+                )
+                continue
+            start, end = (match.group(i).replace(".", ":").zfill(5) for i in (2, 3))
+            if not (_time_ok(start) and _time_ok(end)):
+                errors.append(_("Line %(n)s: a time is like 08:00.") % {"n": number})
+            elif start >= end:
+                errors.append(_("Line %(n)s: the window starts before it ends.") % {"n": number})
+            else:
+                windows.append({"day": day, "start": start, "end": end})
+        if errors:
+            raise forms.ValidationError(errors)
+        return windows
+
+    def clean(self):
+        data = super().clean()
+        short, long = data.get("short_meeting_minutes"), data.get("long_meeting_minutes")
+        if short and long and short >= long:
+            self.add_error(
+                "long_meeting_minutes", _("The long meeting is longer than the short one.")
+            )
+        return data
+
+
+def _time_ok(value: str) -> bool:
+    from datetime import time
+
+    try:
+        time.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -5,6 +5,8 @@ Who may see what (enforced in `selectors`): a person's work pattern, calendars, 
 assignments and bookings are theirs alone; managers see per-team, per-day, per-location counts.
 """
 
+from datetime import time
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -229,6 +231,123 @@ class PlanningRule(models.Model):
             )
 
 
+def parse_quiet_windows(value) -> list[dict]:
+    """Quiet windows as stored ([{"day": "wed", "start": "08:00", "end": "12:00"}]), checked;
+    raises ValidationError with a message a person can act on."""
+    if not isinstance(value, list):
+        raise ValidationError(_('Write quiet windows as [{"day": "wed", "start": "08:00", ...}].'))
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or item.get("day") not in WEEKDAYS:
+            raise ValidationError(
+                _("A quiet window needs a day: mon, tue, wed, thu, fri, sat, sun.")
+            )
+        try:
+            start = time.fromisoformat(str(item.get("start")))
+            end = time.fromisoformat(str(item.get("end")))
+        except ValueError:
+            raise ValidationError(_("A quiet window needs times like 08:00 and 12:00.")) from None
+        if start >= end:
+            raise ValidationError(_("A quiet window starts before it ends."))
+        out.append(
+            {"day": item["day"], "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}
+        )
+    return out
+
+
+class TeamNorms(models.Model):
+    """The meeting norms a team agreed: quiet windows, a weekly limit, meeting lengths, agendas,
+    async updates instead of status meetings, and how many meetings back to back at most.
+
+    Not personal: every member reads them; the team lead or an administrator sets them."""
+
+    team = models.OneToOneField(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="norms"
+    )
+    # [{"day": "wed", "start": "08:00", "end": "12:00"}]: no meetings then.
+    quiet_windows = models.JSONField(_("meeting-free windows"), default=list, blank=True)
+    max_meeting_hours_week = models.DecimalField(
+        _("most meeting hours a week"), max_digits=4, decimal_places=1, default=25
+    )
+    short_meeting_minutes = models.PositiveSmallIntegerField(
+        _("short meeting (minutes)"), default=25
+    )
+    long_meeting_minutes = models.PositiveSmallIntegerField(_("long meeting (minutes)"), default=50)
+    agenda_required = models.BooleanField(_("agenda required"), default=True)
+    agenda_from_attendees = models.PositiveSmallIntegerField(
+        _("agenda required from this many people"), default=3
+    )
+    status_as_async = models.BooleanField(_("status meetings as written updates"), default=True)
+    max_back_to_back = models.PositiveSmallIntegerField(_("most meetings back to back"), default=3)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("team meeting norms")
+        verbose_name_plural = _("team meeting norms")
+        ordering = ["team"]
+
+    def __str__(self):
+        return _("Meeting norms of %(team)s") % {"team": self.team}
+
+    def clean(self):
+        errors = {}
+        try:
+            self.quiet_windows = parse_quiet_windows(self.quiet_windows)
+        except ValidationError as exc:
+            errors["quiet_windows"] = exc.messages
+        if self.max_meeting_hours_week is not None and not 0 < self.max_meeting_hours_week <= 60:
+            errors["max_meeting_hours_week"] = [_("The weekly limit is between 1 and 60 hours.")]
+        if not 5 <= (self.short_meeting_minutes or 0) <= 240:
+            errors["short_meeting_minutes"] = [_("A meeting length is between 5 and 240 minutes.")]
+        if not 5 <= (self.long_meeting_minutes or 0) <= 240:
+            errors["long_meeting_minutes"] = [_("A meeting length is between 5 and 240 minutes.")]
+        elif (self.short_meeting_minutes or 0) >= self.long_meeting_minutes:
+            errors["long_meeting_minutes"] = [_("The long meeting is longer than the short one.")]
+        if not 2 <= (self.agenda_from_attendees or 0) <= 100:
+            errors["agenda_from_attendees"] = [_("Ask an agenda from 2 to 100 people.")]
+        if not 1 <= (self.max_back_to_back or 0) <= 12:
+            errors["max_back_to_back"] = [_("Back to back is between 1 and 12 meetings.")]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def quiet_window_labels(self) -> list[str]:
+        return [
+            f"{Weekday(w['day']).label.lower()} {w['start']}\u2013{w['end']}"
+            for w in self.quiet_windows or []
+            if w.get("day") in WEEKDAYS
+        ]
+
+    def to_norms(self):
+        """The norms as the load and focus engines read them."""
+        from wendbaar.planning import workload
+
+        return workload.Norms(
+            quiet_windows=tuple(
+                workload.QuietWindow(
+                    WEEKDAYS.index(w["day"]),
+                    time.fromisoformat(w["start"]),
+                    time.fromisoformat(w["end"]),
+                )
+                for w in parse_quiet_windows(self.quiet_windows)
+            ),
+            max_meeting_hours_week=float(self.max_meeting_hours_week),
+            default_lengths=(self.short_meeting_minutes, self.long_meeting_minutes),
+            agenda_required=self.agenda_required,
+            agenda_from_attendees=self.agenda_from_attendees,
+            max_back_to_back=self.max_back_to_back,
+            status_as_async=self.status_as_async,
+        )
+
+
 class CalendarSource(models.Model):
     """Where a person's calendar comes from: an uploaded iCalendar file or a subscription URL.
 
@@ -292,6 +411,7 @@ class CalendarEvent(models.Model):
     recurring = models.BooleanField(_("recurring"), default=False)
     busy = models.BooleanField(_("busy"), default=True)
     attendee_count = models.PositiveIntegerField(_("attendees"), default=0)
+    has_agenda = models.BooleanField(_("has an agenda"), default=False)
 
     objects = CalendarEventQuerySet.as_manager()
 

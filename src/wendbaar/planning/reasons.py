@@ -134,3 +134,49 @@ def warning_text(warning) -> str:
             "limit": int(warning.limit),
         }
     return ""
+
+
+def breach_text(breach, norms=None) -> str:
+    """Which norm a meeting (or the week) breaks, from the stable breach code."""
+    code = breach.code
+    if code == "quiet_window":
+        return _("in a time your team keeps free of meetings")
+    if code == "length":
+        return _("%(value)s minutes; your team's default is %(limit)s minutes") % {
+            "value": int(breach.value),
+            "limit": int(breach.limit),
+        }
+    if code == "no_agenda":
+        if norms is not None:
+            return _("no agenda, which your team asks from %(n)s people") % {
+                "n": norms.agenda_from_attendees
+            }
+        return _("no agenda")
+    if code == "outside_hours":
+        return _("outside your working hours")
+    if code == "week_hours":
+        return _("%(value)s hours of meetings this week; your team agreed at most %(limit)s") % {
+            "value": round(breach.value, 1),
+            "limit": round(breach.limit, 1),
+        }
+    if code == "back_to_back":
+        return _("%(value)s meetings back to back; your team agreed at most %(limit)s") % {
+            "value": int(breach.value),
+            "limit": int(breach.limit),
+        }
+    return ""
+
+
+def async_text(suggestion) -> str:
+    """Why a recurring meeting could become a written update."""
+    if suggestion.reason == "status_title":
+        return _("a status round: a written update saves %(hours)s hours for %(n)s people") % {
+            "hours": round(suggestion.hours, 1),
+            "n": suggestion.attendees,
+        }
+    if suggestion.reason == "short_large_recurring":
+        return _(
+            "short and recurring with %(n)s people, where most listen: a written update saves "
+            "%(hours)s hours"
+        ) % {"hours": round(suggestion.hours, 1), "n": suggestion.attendees}
+    return ""

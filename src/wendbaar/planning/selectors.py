@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 
 from wendbaar.accounts.choices import LocationKind, TeamRole
 from wendbaar.accounts.models import Location, Membership, Team
-from wendbaar.accounts.selectors import is_manager
+from wendbaar.accounts.selectors import is_admin, is_manager
 from wendbaar.planning.choices import WEEKDAYS, PlaceKind, PlanStatus
 from wendbaar.planning.models import (
     AvailabilityAgreement,
@@ -23,6 +23,7 @@ from wendbaar.planning.models import (
     OfficeAssignment,
     OfficePlan,
     PlanningRule,
+    TeamNorms,
     WorkPattern,
 )
 
@@ -65,6 +66,89 @@ def may_manage_plans(user) -> bool:
 
 def may_see_figures(user) -> bool:
     return bool(managed_team_ids(user))
+
+
+# -- meeting norms (agreed per team; not personal) --------------------------------------------
+
+
+def may_set_norms(user, team) -> bool:
+    """The team's lead sets its norms; an administrator sets any team's."""
+    if _pk(user) is None or team is None:
+        return False
+    return (
+        is_admin(user)
+        or Membership.objects.filter(user_id=user.pk, team_id=team.pk, role=TeamRole.LEAD).exists()
+    )
+
+
+def own_team_ids(user) -> set[int]:
+    return set(Membership.objects.filter(user_id=_pk(user)).values_list("team_id", flat=True))
+
+
+def norms_team_list(*, user) -> list[dict]:
+    """The teams whose norms a person reads (their own teams, the teams they manage, every team
+    for an administrator), each with its norms (None: the defaults apply) and whether the person
+    may change them."""
+    if _pk(user) is None:
+        return []
+    team_ids = own_team_ids(user) | managed_team_ids(user)
+    if is_admin(user):
+        team_ids |= set(Team.objects.values_list("pk", flat=True))
+    leads = set(
+        Membership.objects.filter(user_id=user.pk, role=TeamRole.LEAD).values_list(
+            "team_id", flat=True
+        )
+    )
+    norms = {n.team_id: n for n in TeamNorms.objects.filter(team_id__in=team_ids)}
+    return [
+        {
+            "team": team,
+            "norms": norms.get(team.pk),
+            "may_edit": is_admin(user) or team.pk in leads,
+        }
+        for team in Team.objects.filter(pk__in=team_ids).order_by("name")
+    ]
+
+
+def norms_team_get(*, user, pk: int) -> dict:
+    """One team's norms, for someone who may read them (else 404)."""
+    from django.http import Http404
+
+    row = next((r for r in norms_team_list(user=user) if r["team"].pk == pk), None)
+    if row is None:
+        raise Http404
+    return row
+
+
+def norms_for_person(user):
+    """The norms that hold for a person: their team's, the strictest of each when they are in
+    several teams with norms, else the product's defaults. Returns (Norms, team names)."""
+    from wendbaar.planning import workload
+
+    rows = list(
+        TeamNorms.objects.filter(team_id__in=own_team_ids(user))
+        .select_related("team")
+        .order_by("team__name")
+    )
+    if not rows:
+        return workload.Norms(), []
+    all_norms = [row.to_norms() for row in rows]
+    if len(all_norms) == 1:
+        return all_norms[0], [rows[0].team.name]
+    windows = []
+    for n in all_norms:
+        windows.extend(w for w in n.quiet_windows if w not in windows)
+    agendas = [n.agenda_from_attendees for n in all_norms if n.agenda_required]
+    merged = workload.Norms(
+        quiet_windows=tuple(windows),
+        max_meeting_hours_week=min(n.max_meeting_hours_week for n in all_norms),
+        default_lengths=all_norms[0].default_lengths,
+        agenda_required=bool(agendas),
+        agenda_from_attendees=min(agendas) if agendas else all_norms[0].agenda_from_attendees,
+        max_back_to_back=min(n.max_back_to_back for n in all_norms),
+        status_as_async=any(n.status_as_async for n in all_norms),
+    )
+    return merged, [row.team.name for row in rows]
 
 
 # -- a person's own data -----------------------------------------------------------------------
@@ -307,9 +391,31 @@ def _working_hours(user, zone):
     return workload.WorkingHours(weekdays=days, start=start, end=end, timezone=zone)
 
 
+def _meetings(events) -> list:
+    from wendbaar.planning import workload
+
+    return [
+        workload.Meeting(
+            uid=e.uid,
+            title=e.summary,
+            start=e.start,
+            end=e.end,
+            attendees=max(1, e.attendee_count),
+            has_agenda=e.has_agenda,
+            recurring=e.recurring,
+        )
+        for e in events
+    ]
+
+
+# Recurring meetings are judged over this many weeks up to the end of the week shown.
+ASYNC_WEEKS = 4
+
+
 def week_load_own(*, user, week: date) -> dict:
-    """A person's own meeting load for a week, warnings before it tips over, and proposed focus
-    blocks around their meetings (default norms and preferences; nothing is booked)."""
+    """A person's own meeting load for a week against their team's norms: where the calendar
+    breaks them, recurring meetings that could be written updates, warnings before the week tips
+    over, and proposed focus blocks around their meetings. Nothing is moved or booked."""
     from zoneinfo import ZoneInfo
 
     from wendbaar.accounts.selectors import organisation_get
@@ -318,28 +424,18 @@ def week_load_own(*, user, week: date) -> dict:
     zone = ZoneInfo(organisation_get().time_zone)
     hours = _working_hours(user, zone)
     start = datetime.combine(week, time(), tzinfo=zone)
-    events = event_list(user=user, start=start, end=start + timedelta(days=7)).filter(
-        busy=True, all_day=False
+    end = start + timedelta(days=7)
+    history = list(
+        event_list(user=user, start=start - timedelta(weeks=ASYNC_WEEKS - 1), end=end).filter(
+            busy=True
+        )
     )
-    meetings = [
-        workload.Meeting(
-            uid=e.uid,
-            title=e.summary,
-            start=e.start,
-            end=e.end,
-            attendees=max(1, e.attendee_count),
-            recurring=e.recurring,
-        )
-        for e in events
-    ]
-    norms = workload.Norms()
-    week_load = workload.load(meetings, hours, week, week + timedelta(days=6))
-    away = {
-        e.start.astimezone(zone).date()
-        for e in event_list(user=user, start=start, end=start + timedelta(days=7)).filter(
-            busy=True, all_day=True
-        )
-    }
+    in_week = [e for e in history if e.start < end and e.end > start]
+    meetings = _meetings(e for e in in_week if not e.all_day)
+    norms, norm_teams = norms_for_person(user)
+    last = week + timedelta(days=6)
+    week_load = workload.load(meetings, hours, week, last)
+    away = {e.start.astimezone(zone).date() for e in in_week if e.all_day}
     days = [d for d in week_days(week) if d not in away]
     blocks = focus.propose(
         days, [(m.start, m.end) for m in meetings], hours, focus.FocusPreferences(), norms
@@ -348,6 +444,9 @@ def week_load_own(*, user, week: date) -> dict:
         "load": week_load,
         "warnings": workload.overload_warnings(week_load, norms),
         "norms": norms,
+        "norm_teams": norm_teams,
+        "breaches": workload.breaches(meetings, norms, hours, week, last),
+        "async": workload.async_candidates(_meetings(e for e in history if not e.all_day), norms),
         "focus": blocks,
     }
 
@@ -380,15 +479,19 @@ def team_load_figures(*, user, week: date) -> list[dict]:
             workload.Meeting(uid=e.uid, title=e.summary, start=e.start, end=e.end)
         )
     hours = workload.WorkingHours(timezone=zone)
-    norms = workload.Norms()
+    team_norms = {n.team_id: n.to_norms() for n in TeamNorms.objects.filter(team_id__in=team_ids)}
     loads = {
         pk: workload.load(meetings, hours, week, week + timedelta(days=6))
         for pk, meetings in by_person.items()
     }
+    # Each team is measured against its own limit (the defaults where it agreed none).
     return [
         {
             "team": team,
-            "figures": workload.team_figures([loads[pk] for pk in members.get(team.pk, [])], norms),
+            "figures": workload.team_figures(
+                [loads[pk] for pk in members.get(team.pk, [])],
+                team_norms.get(team.pk) or workload.Norms(),
+            ),
         }
         for team in Team.objects.filter(pk__in=team_ids).order_by("name")
     ]

@@ -26,6 +26,7 @@ from wendbaar.planning.models import (
     DeskBooking,
     OfficeAssignment,
     OfficePlan,
+    TeamNorms,
 )
 
 # -- calendars ---------------------------------------------------------------------------------
@@ -122,6 +123,7 @@ def calendar_import(
                 recurring=o.recurring,
                 busy=o.busy,
                 attendee_count=o.attendee_count,
+                has_agenda=o.has_agenda,
             )
             for o in read.occurrences
         )
@@ -558,3 +560,57 @@ def desk_booking_set(*, actor, day, location=None) -> DeskBooking | None:
             data={"date": day.isoformat(), "location": location.pk},
         )
     return booking
+
+
+# -- meeting norms -----------------------------------------------------------------------------
+
+NORM_FIELDS = (
+    "quiet_windows",
+    "max_meeting_hours_week",
+    "short_meeting_minutes",
+    "long_meeting_minutes",
+    "agenda_required",
+    "agenda_from_attendees",
+    "status_as_async",
+    "max_back_to_back",
+)
+
+
+def team_norms_set(*, actor, team, **values) -> TeamNorms:
+    """Set the meeting norms a team agreed (its lead or an administrator). All fields are checked
+    before anything is saved; a bad value raises ValidationError and changes nothing."""
+    from wendbaar.planning.selectors import may_set_norms
+
+    if not may_set_norms(actor, team):
+        raise BusinessRuleError(
+            _("Only the team lead or an administrator sets the team's meeting norms."),
+            code="not_lead",
+            status_code=403,
+        )
+    unknown = set(values) - set(NORM_FIELDS)
+    if unknown:
+        raise BusinessRuleError(
+            _("Unknown norm: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+            status_code=400,
+        )
+    with transaction.atomic():
+        norms = TeamNorms.objects.select_for_update().filter(team=team).first() or TeamNorms(
+            team=team
+        )
+        before = {name: getattr(norms, name) for name in NORM_FIELDS} if norms.pk else {}
+        for name, value in values.items():
+            setattr(norms, name, value)
+        norms.updated_by = actor
+        norms.full_clean(exclude=["team", "updated_by"])
+        norms.save()
+        audit_log(
+            actor=actor,
+            action="planning.norms_set",
+            target=norms,
+            data={
+                "changed": sorted(
+                    name for name in NORM_FIELDS if before.get(name) != getattr(norms, name)
+                )
+            },
+        )
+    return norms

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.planning import calendars, forms, selectors, services
 from wendbaar.planning.choices import PlanStatus
-from wendbaar.planning.reasons import warning_text
+from wendbaar.planning.reasons import async_text, breach_text, warning_text
 
 
 def _week(request) -> date:
@@ -50,6 +50,12 @@ def my_week_context(user, week: date) -> dict:
         "load": load["load"],
         "warnings": [warning_text(w) for w in load["warnings"]],
         "focus_count": len(load["focus"]),
+        "norms": load["norms"],
+        "norm_teams": load["norm_teams"],
+        "breaches": [
+            {"breach": b, "text": breach_text(b, load["norms"])} for b in load["breaches"]
+        ],
+        "async_candidates": [{"item": a, "text": async_text(a)} for a in load["async"]],
     }
 
 
@@ -278,3 +284,49 @@ def plan_approve(request, pk: int):
             request, _("Plan approved; %(n)s desk bookings follow from it.") % {"n": booked}
         )
     return redirect(_week_url("planning:plan", office_plan.week_start))
+
+
+# -- meeting norms ---------------------------------------------------------------------------
+
+
+@login_required
+def norms(request):
+    """The meeting norms of my teams; their lead (or an administrator) changes them."""
+    return render(
+        request, "planning/norms.html", {"rows": selectors.norms_team_list(user=request.user)}
+    )
+
+
+def _norms_initial(team_norms) -> dict:
+    from wendbaar.planning.models import TeamNorms
+
+    source = team_norms or TeamNorms()
+    initial = {name: getattr(source, name) for name in services.NORM_FIELDS}
+    initial["quiet_windows"] = forms.quiet_windows_text(
+        source.quiet_windows if team_norms else [{"day": "wed", "start": "08:00", "end": "12:00"}]
+    )
+    return initial
+
+
+@login_required
+def norms_edit(request, pk: int):
+    from django.core.exceptions import ValidationError
+
+    row = selectors.norms_team_get(user=request.user, pk=pk)
+    if not row["may_edit"]:
+        raise PermissionDenied
+    form = forms.TeamNormsForm(request.POST or None, initial=_norms_initial(row["norms"]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_norms_set(actor=request.user, team=row["team"], **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except BusinessRuleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("The meeting norms of %(team)s are saved.") % {"team": row["team"]}
+            )
+            return redirect("planning:norms")
+    return render(request, "planning/norms_edit.html", {"row": row, "form": form})
