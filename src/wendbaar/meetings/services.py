@@ -142,6 +142,7 @@ def minutes_propose(*, actor, meeting: Meeting):
     from wendbaar.copilot.choices import Capability
     from wendbaar.copilot.services import SourceIn, draft_propose
     from wendbaar.meetings import minutes as minutes_engine
+    from wendbaar.meetings import model_minutes
     from wendbaar.meetings.selectors import meeting_visible_q
 
     if not Meeting.objects.filter(meeting_visible_q(actor), pk=meeting.pk).exists():
@@ -152,17 +153,43 @@ def minutes_propose(*, actor, meeting: Meeting):
         raise BusinessRuleError(
             _("This meeting has no transcript to make minutes from."), code="no_transcript"
         )
-    participants = [
-        row.person.full_name if row.person else row.name
-        for row in meeting.participant_rows.select_related("person")
-    ]
-    result = minutes_engine.make_minutes(
-        [(line.speaker, line.text, line.start_seconds) for line in lines],
-        title=meeting.title,
-        meeting_date=meeting.date,
-        language=meeting.language,
-        participants=[p for p in participants if p],
-    )
+    rows = list(meeting.participant_rows.select_related("person"))
+    participants = [row.person.full_name if row.person else row.name for row in rows]
+    turns = [(line.speaker, line.text, line.start_seconds) for line in lines]
+    engine, model_name, prompt_version, engine_note = "embedded", MINUTES_MODEL, "minutes-1", ""
+    result = None
+    if model_minutes.model_server_chosen():
+        people = [
+            row.person
+            for row in rows
+            if row.person is not None and row.person.is_active and row.person.full_name
+        ]
+
+        def resolve_owner(name: str) -> str | None:
+            person = _resolve_owner(name, people) or resolve_speakers([name], people).get(name)
+            return person.full_name if person else None
+
+        written = model_minutes.make_model_minutes(
+            turns,
+            actor=actor,
+            title=meeting.title,
+            meeting_date=meeting.date,
+            language=meeting.language,
+            participants=[p for p in participants if p],
+            resolve_owner=resolve_owner,
+        )
+        engine_note = written.note
+        if written.minutes is not None:
+            result = written.minutes
+            engine, model_name, prompt_version = "openai", written.model, written.prompt_version
+    if result is None:
+        result = minutes_engine.make_minutes(
+            turns,
+            title=meeting.title,
+            meeting_date=meeting.date,
+            language=meeting.language,
+            participants=[p for p in participants if p],
+        )
     content = _content(result)
     cited = sorted(_cited_turns(content))
     by_turn = dict(enumerate(lines))
@@ -180,20 +207,22 @@ def minutes_propose(*, actor, meeting: Meeting):
         if turn in by_turn
     ]
     milliseconds = int((time.monotonic() - started) * 1000)
-    log_ai_call(
-        actor=actor,
-        capability=Capability.MEETINGS,
-        operation="generate",
-        purpose="meetings.minutes",
-        provider="embedded",
-        model_name=MINUTES_MODEL,
-        source_ids=[s.ref for s in sources],
-        input_chars=sum(len(line.text) for line in lines),
-        duration_ms=milliseconds,
-        outcome=AiCallOutcome.OK,
-    )
+    if engine == "embedded":
+        # Calls to a model server are logged by the engine itself.
+        log_ai_call(
+            actor=actor,
+            capability=Capability.MEETINGS,
+            operation="generate",
+            purpose="meetings.minutes",
+            provider="embedded",
+            model_name=MINUTES_MODEL,
+            source_ids=[s.ref for s in sources],
+            input_chars=sum(len(line.text) for line in lines),
+            duration_ms=milliseconds,
+            outcome=AiCallOutcome.OK,
+        )
     scores = [d.confidence for d in result.decisions] + [a.confidence for a in result.action_items]
-    # Extractive minutes are a start, never finished: the confidence stays below 0.85.
+    # Minutes are a start, never finished: the confidence stays below 0.85.
     confidence = min(0.85, sum(scores) / len(scores)) if scores else 0.5
     return draft_propose(
         actor=actor,
@@ -204,9 +233,10 @@ def minutes_propose(*, actor, meeting: Meeting):
         content=content,
         input_data={"meeting": meeting.pk, "lines": len(lines)},
         confidence=min(max(confidence, 0.0), 1.0),
-        engine="embedded",
-        model_name=MINUTES_MODEL,
-        prompt_version="minutes-1",
+        engine=engine,
+        model_name=model_name,
+        prompt_version=prompt_version,
+        engine_note=engine_note,
         language=meeting.language,
         subject=meeting,
         assignee=actor,
