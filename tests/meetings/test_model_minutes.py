@@ -357,3 +357,57 @@ def test_owners_resolve_to_people_of_the_organisation(alice, bob, model_server):
     (item,) = draft.content["action_items"]
     assert item["owner"] == carol.full_name and not item["owner_flagged"]
     assert item["due"] == "2026-03-13"
+
+
+def test_eval_minutes_uses_the_same_engine_choice(tmp_path, model_server):
+    from django.core.management import call_command
+
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "m1.txt").write_text(ENGLISH, encoding="utf-8")
+    (folder / "m2.txt").write_text(ENGLISH, encoding="utf-8")
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "meeting_id": name,
+                    "title": "Portal launch",
+                    "date": "2026-03-09",
+                    "language": "en",
+                    "participants": ["Alice de Vries", "Bob Jansen"],
+                }
+            )
+            for name in ("m1", "m2")
+        ),
+        encoding="utf-8",
+    )
+    model_server.then(
+        model_server.chat_json(
+            {
+                "summary": [{"text": "The portal launches in March.", "source_ids": ["S2"]}],
+                "topics": [],
+                "decisions": [{"text": "Launch without online payments.", "source_ids": ["S2"]}],
+                "action_items": [
+                    {
+                        "task": "Update the launch plan",
+                        "owner": "Bob",
+                        "due_text": "by Friday",
+                        "source_ids": ["S3", "S4"],
+                    }
+                ],
+                "open_questions": [],
+            }
+        )
+    )
+    model_server.default = model_server.status(500, "down")  # the second meeting falls back
+    out = tmp_path / "preds.jsonl"
+    call_command(
+        "eval", "minutes", "--transcripts", str(folder), "--meta", str(meta), "--out", str(out)
+    )
+    first, second = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert first["summary"] == "The portal launches in March."
+    assert first["action_items"] == [
+        {"owner": "Bob Jansen", "task": "Update the launch plan", "due": "2026-03-13"}
+    ]
+    assert second["minutes_text"] and second["summary"] != first["summary"]  # embedded

@@ -90,6 +90,7 @@ def read_meta(path: Path) -> dict[str, dict]:
 
 def run(options, progress) -> None:
     from wendbaar.meetings.minutes import make_minutes
+    from wendbaar.meetings.model_minutes import make_model_minutes, model_server_chosen
 
     folder, target = Path(options["transcripts"]), Path(options["out"])
     if not folder.is_dir():
@@ -103,18 +104,26 @@ def run(options, progress) -> None:
         + (f" and {len(meta)} meta records" if meta else "")
     )
 
+    # The same engine choice as the product: a model server chosen for meetings writes the
+    # minutes, the embedded engine when it fails (and always without one).
+    use_model = model_server_chosen()
+    progress("engine: " + ("model server (embedded on failure)" if use_model else "embedded"))
     started = time.monotonic()
     predictions = []
+    fallbacks = 0
     for path in files:
         info = meta.get(path.stem, {})
         turns = read_transcript(path)
-        minutes = make_minutes(
-            turns,
-            title=info.get("title") or "",
-            meeting_date=info.get("date"),
-            language=info.get("language") or "",
-            participants=info.get("participants") or (),
-        )
+        arguments = {
+            "title": info.get("title") or "",
+            "meeting_date": info.get("date"),
+            "language": info.get("language") or "",
+            "participants": info.get("participants") or (),
+        }
+        minutes = make_model_minutes(turns, actor=None, **arguments).minutes if use_model else None
+        if minutes is None:
+            fallbacks += use_model
+            minutes = make_minutes(turns, **arguments)
         predictions.append(
             {
                 "meeting_id": path.stem,
@@ -133,6 +142,8 @@ def run(options, progress) -> None:
             }
         )
     progress(f"wrote minutes for {len(predictions)} meetings ({time.monotonic() - started:.1f} s)")
+    if fallbacks:
+        progress(f"the model server failed for {fallbacks} meetings: embedded minutes for those")
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
