@@ -30,6 +30,13 @@ class FocusOut(Schema):
     protected: bool
 
 
+class FocusBlockOut(Schema):
+    id: int
+    start: datetime
+    end: datetime
+    protected: bool
+
+
 class LoadOut(Schema):
     meeting_hours: float
     meetings: int
@@ -69,6 +76,7 @@ class DayOut(Schema):
     desk_location_id: int | None
     events: list[EventOut]
     focus: list[FocusOut]
+    focus_booked: list[FocusBlockOut]
 
 
 class WeekOut(Schema):
@@ -88,6 +96,7 @@ def _week_out(user, week: date) -> dict:
     week = selectors.week_start_of(week)
     ctx = selectors.week_own(user=user, week=week)
     load = selectors.week_load_own(user=user, week=week)
+    zone = ctx["zone"]
     days = []
     for row in ctx["days"]:
         a = row["assignment"]
@@ -102,7 +111,12 @@ def _week_out(user, week: date) -> dict:
                 "changed_by_hand": bool(a and a.changed_by_hand),
                 "desk_location_id": row["booking"].location_id if row["booking"] else None,
                 "events": row["events"],
-                "focus": [b for b in load["focus"] if b.start.date() == row["date"]],
+                "focus": [
+                    b for b in load["focus"] if b.start.astimezone(zone).date() == row["date"]
+                ],
+                "focus_booked": [
+                    b for b in load["booked"] if b.start.astimezone(zone).date() == row["date"]
+                ],
             }
         )
     plan = ctx["plan"]
@@ -266,6 +280,82 @@ def my_calendar_upload(request, file: File[UploadedFile], name: Form[str] = ""):
         data=file.read(),
     )
     return Status(201, _import_out(result))
+
+
+# -- focus time ----------------------------------------------------------------------------
+
+
+class FocusPreferencesSchema(Schema):
+    block_minutes: int = 120
+    blocks_per_day: int = 2
+    prefer: str = "morning"
+
+
+@router.get("/me/focus/preferences", response=FocusPreferencesSchema)
+def my_focus_preferences(request):
+    return selectors.focus_preferences_own(user=request.user)
+
+
+@router.put("/me/focus/preferences", response=FocusPreferencesSchema)
+def my_focus_preferences_set(request, payload: FocusPreferencesSchema):
+    """Set your focus preferences; a bad value answers 400 and changes nothing."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return services.focus_preferences_set(actor=request.user, **payload.dict())
+    except ValidationError as exc:
+        raise BusinessRuleError(
+            " ".join(" ".join(v) for v in exc.message_dict.values()),
+            code="invalid_preferences",
+            status_code=400,
+        ) from None
+
+
+@router.get("/me/focus/proposals", response=list[FocusOut])
+def my_focus_proposals(request, week: date | None = None):
+    """Focus blocks Wendbaar proposes for a week around your meetings (nothing is booked)."""
+    from django.utils import timezone
+
+    week = selectors.week_start_of(week or timezone.localdate())
+    return selectors.week_load_own(user=request.user, week=week)["focus"]
+
+
+@router.get("/me/focus/blocks", response=list[FocusBlockOut])
+def my_focus_blocks(request, week: date | None = None):
+    """Your booked focus blocks (of one week, or all)."""
+    if week is None:
+        return list(selectors.focus_block_list_own(user=request.user))
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from wendbaar.accounts.selectors import organisation_get
+
+    start = datetime.combine(
+        selectors.week_start_of(week), time(), tzinfo=ZoneInfo(organisation_get().time_zone)
+    )
+    return list(
+        selectors.focus_block_list_own(user=request.user, start=start, end=start + timedelta(7))
+    )
+
+
+class FocusBookIn(Schema):
+    start: datetime
+    end: datetime
+
+
+@router.post("/me/focus/blocks", response={201: FocusBlockOut})
+def my_focus_book(request, payload: FocusBookIn):
+    """Book a focus block; one that overlaps a meeting or another block answers 409."""
+    return Status(
+        201, services.focus_block_book(actor=request.user, start=payload.start, end=payload.end)
+    )
+
+
+@router.delete("/me/focus/blocks/{int:block_id}", response={204: None})
+def my_focus_remove(request, block_id: int):
+    block = selectors.focus_block_get_own(user=request.user, pk=block_id)
+    services.focus_block_remove(actor=request.user, block=block)
+    return Status(204, None)
 
 
 # -- meeting norms -------------------------------------------------------------------------

@@ -58,3 +58,11 @@ class PlaceKind(models.TextChoices):
 class BookingSource(models.TextChoices):
     PLAN = "plan", _("From the plan")
     HAND = "hand", _("Booked by hand")
+
+
+class FocusPrefer(models.TextChoices):
+    """When in the day a person likes their focus blocks."""
+
+    MORNING = "morning", _("In the morning")
+    AFTERNOON = "afternoon", _("In the afternoon")
+    ANY = "any", _("Any time")

@@ -54,6 +54,12 @@ def _quiet(day: date, norms: Norms, hours: WorkingHours) -> list[tuple[datetime,
     ]
 
 
+def is_protected(start: datetime, end: datetime, norms: Norms, zone) -> bool:
+    """Whether a block lies (partly) in a meeting-free window the team agreed."""
+    quiet = _quiet(start.astimezone(zone).date(), norms, WorkingHours(timezone=zone))
+    return any(start < q_end and end > q_start for q_start, q_end in quiet)
+
+
 def _score(start: datetime, end: datetime, prefer: str, quiet) -> float:
     """Higher is better: protected time first, then the preferred part of the day, then early."""
     overlap = sum(

@@ -153,3 +153,22 @@ def _time_ok(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class FocusPreferencesForm(forms.Form):
+    block_minutes = forms.IntegerField(
+        label=_("Block length (minutes)"), min_value=30, max_value=240, step_size=15
+    )
+    blocks_per_day = forms.IntegerField(label=_("Blocks a day"), min_value=0, max_value=4)
+    prefer = forms.ChoiceField(label=_("Preferably"))
+
+    def __init__(self, *args, **kwargs):
+        from wendbaar.planning.choices import FocusPrefer
+
+        super().__init__(*args, **kwargs)
+        self.fields["prefer"].choices = FocusPrefer.choices
+
+
+class FocusBookForm(forms.Form):
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    end = forms.DateTimeField(widget=forms.HiddenInput)

@@ -17,6 +17,7 @@ from wendbaar.planning.choices import (
     BookingSource,
     Channel,
     FetchStatus,
+    FocusPrefer,
     PlaceKind,
     PlanStatus,
     RuleKind,
@@ -558,3 +559,78 @@ class DeskBooking(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.date} · {self.location}"
+
+
+class FocusPreferences(models.Model):
+    """How a person likes to focus: block length, blocks a day, and when. Theirs alone."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="focus_preferences",
+    )
+    block_minutes = models.PositiveSmallIntegerField(_("block length (minutes)"), default=120)
+    blocks_per_day = models.PositiveSmallIntegerField(_("blocks a day"), default=2)
+    prefer = models.CharField(
+        _("preferably"), max_length=10, choices=FocusPrefer.choices, default=FocusPrefer.MORNING
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("focus preferences")
+        verbose_name_plural = _("focus preferences")
+
+    def __str__(self):
+        return str(self.person)
+
+    def clean(self):
+        errors = {}
+        if not 30 <= (self.block_minutes or 0) <= 240:
+            errors["block_minutes"] = [_("A focus block is between 30 and 240 minutes.")]
+        if not 0 <= (self.blocks_per_day or 0) <= 4:
+            errors["blocks_per_day"] = [_("Between 0 and 4 focus blocks a day.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def to_preferences(self):
+        from wendbaar.planning import focus
+
+        return focus.FocusPreferences(
+            block_minutes=self.block_minutes,
+            blocks_per_day=self.blocks_per_day,
+            min_block_minutes=min(60, self.block_minutes),
+            prefer=self.prefer,
+        )
+
+
+class FocusBlock(models.Model):
+    """A focus block a person booked: busy time in their week, exportable as iCalendar.
+
+    Personal: only the person sees it; it is not a meeting and does not count as meeting load."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="focus_blocks",
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    protected = models.BooleanField(_("in a meeting-free window"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("focus block")
+        verbose_name_plural = _("focus blocks")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "start"], name="unique_focus_block_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="focus_block_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "start"], name="planning_focus_person_start")]
+
+    def __str__(self):
+        return f"{self.person} · {self.start:%Y-%m-%d %H:%M}"

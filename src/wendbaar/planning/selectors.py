@@ -5,6 +5,7 @@ No administrator bypass for personal rows: a manager's figures are aggregates, n
 """
 
 import contextlib
+import dataclasses
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,8 @@ from wendbaar.planning.models import (
     CalendarEvent,
     CalendarSource,
     DeskBooking,
+    FocusBlock,
+    FocusPreferences,
     LocationCapacity,
     OfficeAssignment,
     OfficePlan,
@@ -177,6 +180,30 @@ def calendar_source_get(*, user, pk: int) -> CalendarSource:
 def event_list(*, user, start: datetime, end: datetime) -> QuerySet[CalendarEvent]:
     """A person's own calendar events overlapping [start, end)."""
     return CalendarEvent.objects.filter(person_id=_pk(user)).between(start, end).order_by("start")
+
+
+def focus_preferences_own(*, user) -> FocusPreferences:
+    """A person's focus preferences, or the defaults (unsaved) when they set none."""
+    return FocusPreferences.objects.filter(person_id=_pk(user)).first() or FocusPreferences()
+
+
+def focus_block_list_own(*, user, start: datetime | None = None, end: datetime | None = None):
+    """A person's own booked focus blocks, overlapping [start, end) when given."""
+    blocks = FocusBlock.objects.filter(person_id=_pk(user))
+    if start is not None:
+        blocks = blocks.filter(end__gt=start)
+    if end is not None:
+        blocks = blocks.filter(start__lt=end)
+    return blocks.order_by("start")
+
+
+def focus_block_get_own(*, user, pk: int) -> FocusBlock:
+    from django.http import Http404
+
+    block = focus_block_list_own(user=user).filter(pk=pk).first()
+    if block is None:
+        raise Http404
+    return block
 
 
 def plan_for_week(*, week_start: date) -> OfficePlan | None:
@@ -436,10 +463,23 @@ def week_load_own(*, user, week: date) -> dict:
     last = week + timedelta(days=6)
     week_load = workload.load(meetings, hours, week, last)
     away = {e.start.astimezone(zone).date() for e in in_week if e.all_day}
-    days = [d for d in week_days(week) if d not in away]
-    blocks = focus.propose(
-        days, [(m.start, m.end) for m in meetings], hours, focus.FocusPreferences(), norms
-    )
+    booked = list(focus_block_list_own(user=user, start=start, end=end))
+    prefs = focus_preferences_own(user=user).to_preferences()
+    busy = [(m.start, m.end) for m in meetings] + [(b.start, b.end) for b in booked]
+    blocks = []
+    for day in week_days(week):
+        if day in away:
+            continue
+        # Booked blocks count towards the day's blocks: only the rest is proposed.
+        wanted = prefs.blocks_per_day - sum(
+            1 for b in booked if b.start.astimezone(zone).date() == day
+        )
+        if wanted > 0:
+            blocks.extend(
+                focus.propose(
+                    [day], busy, hours, dataclasses.replace(prefs, blocks_per_day=wanted), norms
+                )
+            )
     return {
         "load": week_load,
         "warnings": workload.overload_warnings(week_load, norms),
@@ -448,6 +488,8 @@ def week_load_own(*, user, week: date) -> dict:
         "breaches": workload.breaches(meetings, norms, hours, week, last),
         "async": workload.async_candidates(_meetings(e for e in history if not e.all_day), norms),
         "focus": blocks,
+        "booked": booked,
+        "preferences": prefs,
     }
 
 

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,8 @@ from wendbaar.planning.models import (
     CalendarEvent,
     CalendarSource,
     DeskBooking,
+    FocusBlock,
+    FocusPreferences,
     OfficeAssignment,
     OfficePlan,
     TeamNorms,
@@ -614,3 +617,97 @@ def team_norms_set(*, actor, team, **values) -> TeamNorms:
             },
         )
     return norms
+
+
+# -- focus time --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def focus_preferences_set(*, actor, block_minutes: int, blocks_per_day: int, prefer: str):
+    """Set one's own focus preferences; a bad value raises ValidationError and saves nothing."""
+    prefs = FocusPreferences.objects.select_for_update().filter(
+        person=actor
+    ).first() or FocusPreferences(person=actor)
+    prefs.block_minutes, prefs.blocks_per_day, prefs.prefer = block_minutes, blocks_per_day, prefer
+    prefs.full_clean(exclude=["person"])
+    prefs.save()
+    audit_log(
+        actor=actor,
+        action="planning.focus_preferences_set",
+        target=prefs,
+        data={"block_minutes": block_minutes, "blocks_per_day": blocks_per_day, "prefer": prefer},
+    )
+    return prefs
+
+
+# A booked block is at least this long and at most this long.
+FOCUS_MIN_MINUTES, FOCUS_MAX_MINUTES = 15, 240
+
+
+def focus_block_book(*, actor, start, end) -> FocusBlock:
+    """Book a focus block in one's own week. It may not overlap one's meetings or another block;
+    it is marked protected when it lies in a meeting-free window of the team."""
+    from zoneinfo import ZoneInfo
+
+    from wendbaar.planning import focus
+    from wendbaar.planning.selectors import event_list, focus_block_list_own, norms_for_person
+
+    if start is None or end is None or timezone.is_naive(start) or timezone.is_naive(end):
+        raise BusinessRuleError(_("Give a start and an end with a time zone."), status_code=400)
+    minutes = (end - start).total_seconds() / 60
+    if minutes < FOCUS_MIN_MINUTES or minutes > FOCUS_MAX_MINUTES:
+        raise BusinessRuleError(
+            _("A focus block lasts between %(min)s and %(max)s minutes.")
+            % {"min": FOCUS_MIN_MINUTES, "max": FOCUS_MAX_MINUTES},
+            code="focus_length",
+            status_code=400,
+        )
+    zone = ZoneInfo(organisation_get().time_zone)
+    if start.astimezone(zone).date() != end.astimezone(zone).date():
+        raise BusinessRuleError(
+            _("A focus block starts and ends on the same day."), status_code=400
+        )
+    with transaction.atomic():
+        # Lock the person's row so two bookings at once cannot overlap.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        meeting = (
+            event_list(user=actor, start=start, end=end).filter(busy=True, all_day=False).first()
+        )
+        if meeting is not None:
+            raise BusinessRuleError(
+                _("This time overlaps your meeting '%(title)s'.")
+                % {"title": meeting.summary or _("(no title)")},
+                code="focus_overlaps_meeting",
+            )
+        if focus_block_list_own(user=actor, start=start, end=end).exists():
+            raise BusinessRuleError(
+                _("You booked a focus block at this time already."), code="focus_overlaps_block"
+            )
+        norms, _teams = norms_for_person(actor)
+        block = FocusBlock.objects.create(
+            person=actor,
+            start=start,
+            end=end,
+            protected=focus.is_protected(start, end, norms, zone),
+        )
+        audit_log(
+            actor=actor,
+            action="planning.focus_booked",
+            target=block,
+            data={"start": start.isoformat(), "minutes": int(minutes)},
+        )
+    return block
+
+
+@transaction.atomic
+def focus_block_remove(*, actor, block: FocusBlock) -> None:
+    """Remove one of one's own focus blocks."""
+    if actor.pk != block.person_id:
+        raise BusinessRuleError(_("This is not your focus block."), status_code=403)
+    audit_log(
+        actor=actor,
+        action="planning.focus_removed",
+        target=block,
+        data={"start": block.start.isoformat()},
+    )
+    block.delete()

@@ -35,8 +35,12 @@ def my_week_context(user, week: date) -> dict:
     ctx = selectors.week_own(user=user, week=week)
     plan = ctx["plan"]
     load = selectors.week_load_own(user=user, week=week)
+    zone = ctx["zone"]
     for row in ctx["days"]:
-        row["focus"] = [b for b in load["focus"] if b.start.date() == row["date"]]
+        row["focus"] = [b for b in load["focus"] if b.start.astimezone(zone).date() == row["date"]]
+        row["booked"] = [
+            b for b in load["booked"] if b.start.astimezone(zone).date() == row["date"]
+        ]
     return {
         **ctx,
         "previous": week - timedelta(days=7),
@@ -59,20 +63,80 @@ def my_week_context(user, week: date) -> dict:
     }
 
 
+# Booked focus blocks in the iCalendar export: from this many weeks back on.
+FOCUS_ICS_WEEKS_BACK = 8
+
+
 @login_required
 def focus_ics(request):
-    """The proposed focus blocks of a week as an iCalendar file to import in one's own calendar."""
+    """My booked focus blocks as an iCalendar file, at one stable address (import or subscribe)."""
     from django.http import HttpResponse
 
     from wendbaar.planning import focus
 
-    week = _week(request)
-    blocks = selectors.week_load_own(user=request.user, week=week)["focus"]
+    since = timezone.now() - timedelta(weeks=FOCUS_ICS_WEEKS_BACK)
+    blocks = [
+        focus.FocusBlock(b.start, b.end, b.protected)
+        for b in selectors.focus_block_list_own(user=request.user, start=since)
+    ]
     response = HttpResponse(
         focus.to_ics(blocks, title=_("Focus time")), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="focus-{week.isoformat()}.ics"'
+    response["Content-Disposition"] = 'attachment; filename="wendbaar-focus.ics"'
     return response
+
+
+@login_required
+def focus_preferences(request):
+    """My focus preferences: how long, how many a day, and when."""
+    from django.core.exceptions import ValidationError
+
+    prefs = selectors.focus_preferences_own(user=request.user)
+    form = forms.FocusPreferencesForm(
+        request.POST or None,
+        initial={
+            "block_minutes": prefs.block_minutes,
+            "blocks_per_day": prefs.blocks_per_day,
+            "prefer": prefs.prefer,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.focus_preferences_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your focus preferences are saved."))
+            return redirect("planning:home")
+    return render(request, "planning/focus_preferences.html", {"form": form})
+
+
+@login_required
+@require_POST
+def focus_book(request):
+    week = _week(request)
+    form = forms.FocusBookForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a focus block to book."))
+    else:
+        try:
+            services.focus_block_book(actor=request.user, **form.cleaned_data)
+        except BusinessRuleError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Focus block booked."))
+    return redirect(_week_url("planning:home", week))
+
+
+@login_required
+@require_POST
+def focus_remove(request, pk: int):
+    block = selectors.focus_block_get_own(user=request.user, pk=pk)
+    week = selectors.week_start_of(timezone.localtime(block.start).date())
+    services.focus_block_remove(actor=request.user, block=block)
+    messages.success(request, _("Focus block removed."))
+    return redirect(_week_url("planning:home", week))
 
 
 @login_required
