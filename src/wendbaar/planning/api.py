@@ -1,7 +1,7 @@
 """Planning over the API: my own week (days, reasons, desk, meetings), swaps, desk bookings and
 calendars; for managers the week's plan as counts, proposing and approving it."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -282,6 +282,48 @@ def my_calendar_upload(request, file: File[UploadedFile], name: Form[str] = ""):
     return Status(201, _import_out(result))
 
 
+# -- my work pattern -----------------------------------------------------------------------
+
+
+class PatternIn(Schema):
+    preferred_office_days: list[str] = []
+    unavailable_office_days: list[str] = []
+    core_start: time | None = None
+    core_end: time | None = None
+    reachable_hours: dict[str, list[str]] = {}
+
+
+class PatternOut(PatternIn):
+    contract_days: list[str]
+    min_office_days: int
+    max_office_days: int
+    fixed_office_days: list[str]
+
+
+@router.get("/me/pattern", response=PatternOut)
+def my_pattern(request):
+    """Your work pattern (the office-day minimum, maximum and fixed days are the admin's)."""
+    from wendbaar.planning.models import WorkPattern
+
+    return selectors.work_pattern_own(user=request.user) or WorkPattern(person=request.user)
+
+
+@router.put("/me/pattern", response=PatternOut)
+def my_pattern_set(request, payload: PatternIn):
+    """Change your preferred and unavailable office days, core hours and reachable hours; a
+    value outside the administrator's rules answers 400 and changes nothing."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return services.work_pattern_update_own(actor=request.user, **payload.dict())
+    except ValidationError as exc:
+        raise BusinessRuleError(
+            " ".join(" ".join(v) for v in exc.message_dict.values()),
+            code="invalid_pattern",
+            status_code=400,
+        ) from None
+
+
 # -- focus time ----------------------------------------------------------------------------
 
 
@@ -325,7 +367,7 @@ def my_focus_blocks(request, week: date | None = None):
     """Your booked focus blocks (of one week, or all)."""
     if week is None:
         return list(selectors.focus_block_list_own(user=request.user))
-    from datetime import time, timedelta
+    from datetime import timedelta
     from zoneinfo import ZoneInfo
 
     from wendbaar.accounts.selectors import organisation_get

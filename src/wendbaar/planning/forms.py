@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+WORKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
 
 class CalendarUploadForm(forms.Form):
     file = forms.FileField(label=_("iCalendar file (.ics)"))
@@ -172,3 +174,101 @@ class FocusPreferencesForm(forms.Form):
 class FocusBookForm(forms.Form):
     start = forms.DateTimeField(widget=forms.HiddenInput)
     end = forms.DateTimeField(widget=forms.HiddenInput)
+
+
+class WorkPatternForm(forms.Form):
+    """The part of one's work pattern a person sets; office-day minimum and maximum, fixed days
+    and locations stay with the administrator."""
+
+    preferred_office_days = forms.MultipleChoiceField(
+        label=_("Days I prefer in the office"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    unavailable_office_days = forms.MultipleChoiceField(
+        label=_("Days I cannot be in the office"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    core_start = forms.TimeField(
+        label=_("Core hours from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    core_end = forms.TimeField(
+        label=_("Core hours until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def __init__(self, *args, pattern=None, **kwargs):
+        from wendbaar.planning.choices import Channel, Weekday
+
+        super().__init__(*args, **kwargs)
+        days = pattern.work_days if pattern is not None else WORKDAYS
+        choices = [(d.value, d.label) for d in Weekday if d.value in days]
+        self.fields["preferred_office_days"].choices = choices
+        self.fields["unavailable_office_days"].choices = choices
+        for channel in Channel:
+            for end, label in (
+                ("start", _("%(channel)s reachable from")),
+                ("end", _("%(channel)s reachable until")),
+            ):
+                self.fields[f"reach_{channel.value}_{end}"] = forms.TimeField(
+                    label=label % {"channel": channel.label},
+                    required=False,
+                    widget=forms.TimeInput(attrs={"type": "time"}),
+                )
+
+    def clean(self):
+        from wendbaar.planning.choices import Channel
+
+        data = super().clean()
+        both = set(data.get("preferred_office_days") or []) & set(
+            data.get("unavailable_office_days") or []
+        )
+        if both:
+            self.add_error(
+                "unavailable_office_days",
+                _("A day cannot be both preferred and unavailable for the office."),
+            )
+        start, end = data.get("core_start"), data.get("core_end")
+        if (start is None) != (end is None):
+            self.add_error("core_end", _("Give both the start and the end of your core hours."))
+        elif start and end and start >= end:
+            self.add_error("core_end", _("Core hours end after they start."))
+        reachable = {}
+        for channel in Channel:
+            start = data.get(f"reach_{channel.value}_start")
+            end = data.get(f"reach_{channel.value}_end")
+            if start is None and end is None:
+                continue
+            if start is None or end is None:
+                self.add_error(
+                    f"reach_{channel.value}_end",
+                    _("Give both times for %(channel)s, or neither.") % {"channel": channel.label},
+                )
+            elif start >= end:
+                self.add_error(
+                    f"reach_{channel.value}_end",
+                    _("Reachable by %(channel)s: the end comes after the start.")
+                    % {"channel": channel.label},
+                )
+            else:
+                reachable[channel.value] = [start.strftime("%H:%M"), end.strftime("%H:%M")]
+        data["reachable_hours"] = reachable
+        return data
+
+    @staticmethod
+    def initial_for(pattern) -> dict:
+        from datetime import time
+
+        if pattern is None:
+            return {}
+        initial = {
+            "preferred_office_days": pattern.preferred_office_days,
+            "unavailable_office_days": pattern.unavailable_office_days,
+            "core_start": pattern.core_start,
+            "core_end": pattern.core_end,
+        }
+        for channel, span in (pattern.reachable_hours or {}).items():
+            try:
+                initial[f"reach_{channel}_start"] = time.fromisoformat(span[0])
+                initial[f"reach_{channel}_end"] = time.fromisoformat(span[1])
+            except (TypeError, ValueError, IndexError):
+                continue
+        return initial

@@ -30,6 +30,7 @@ from wendbaar.planning.models import (
     OfficeAssignment,
     OfficePlan,
     TeamNorms,
+    WorkPattern,
 )
 
 # -- calendars ---------------------------------------------------------------------------------
@@ -711,3 +712,79 @@ def focus_block_remove(*, actor, block: FocusBlock) -> None:
         data={"start": block.start.isoformat()},
     )
     block.delete()
+
+
+# -- one's own work pattern --------------------------------------------------------------------
+
+
+def work_pattern_update_own(
+    *,
+    actor,
+    preferred_office_days: list[str],
+    unavailable_office_days: list[str],
+    core_start=None,
+    core_end=None,
+    reachable_hours: dict | None = None,
+) -> WorkPattern:
+    """Change the parts of one's own work pattern a person sets (preferred and unavailable
+    office days, core hours, reachable hours per channel), within what the administrator set
+    (minimum and maximum office days, fixed days, locations). A day or time that does not fit
+    raises ValidationError with the field and a message, and nothing is saved."""
+    from django.core.exceptions import ValidationError
+
+    with transaction.atomic():
+        pattern = WorkPattern.objects.select_for_update().filter(
+            person=actor
+        ).first() or WorkPattern(person=actor)
+        pattern.preferred_office_days = list(preferred_office_days)
+        pattern.unavailable_office_days = list(unavailable_office_days)
+        pattern.core_start, pattern.core_end = core_start, core_end
+        pattern.reachable_hours = dict(reachable_hours or {})
+        errors = {}
+        work_days = set(pattern.work_days)
+        if set(pattern.preferred_office_days) - work_days:
+            errors["preferred_office_days"] = [_("An office day you prefer must be a working day.")]
+        both = set(pattern.preferred_office_days) & set(pattern.unavailable_office_days)
+        if both:
+            errors["unavailable_office_days"] = [
+                _("A day cannot be both preferred and unavailable for the office.")
+            ]
+        fixed = set(pattern.fixed_office_days) & set(pattern.unavailable_office_days)
+        if fixed:
+            errors["unavailable_office_days"] = [
+                _(
+                    "%(days)s is a fixed office day set by your administrator; ask them to "
+                    "change it."
+                )
+                % {"days": ", ".join(_day_label(d) for d in sorted(fixed, key=WEEKDAYS.index))}
+            ]
+        possible = len(work_days - set(pattern.unavailable_office_days))
+        if possible < pattern.min_office_days:
+            errors.setdefault("unavailable_office_days", []).append(
+                _(
+                    "With these days you can be in the office %(possible)s day(s), fewer than "
+                    "the minimum of %(min)s your administrator set."
+                )
+                % {"possible": possible, "min": pattern.min_office_days}
+            )
+        if errors:
+            raise ValidationError(errors)
+        pattern.full_clean(exclude=["person"])
+        pattern.save()
+        audit_log(
+            actor=actor,
+            action="planning.work_pattern_updated",
+            target=pattern,
+            data={
+                "preferred": pattern.preferred_office_days,
+                "unavailable": pattern.unavailable_office_days,
+                "channels": sorted(pattern.reachable_hours),
+            },
+        )
+    return pattern
+
+
+def _day_label(code: str) -> str:
+    from wendbaar.planning.choices import Weekday
+
+    return str(Weekday(code).label)

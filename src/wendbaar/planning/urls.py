@@ -17,6 +17,7 @@ urlpatterns = [
     path("calendars/subscribe/", views.calendar_subscribe, name="calendar_subscribe"),
     path("calendars/<int:pk>/refresh/", views.calendar_refresh, name="calendar_refresh"),
     path("calendars/<int:pk>/remove/", views.calendar_remove, name="calendar_remove"),
+    path("pattern/", views.work_pattern, name="work_pattern"),
     path("norms/", views.norms, name="norms"),
     path("norms/<int:pk>/", views.norms_edit, name="norms_edit"),
     path("plan/", views.plan, name="plan"),

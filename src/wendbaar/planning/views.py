@@ -394,3 +394,36 @@ def norms_edit(request, pk: int):
             )
             return redirect("planning:norms")
     return render(request, "planning/norms_edit.html", {"row": row, "form": form})
+
+
+# -- my work pattern -------------------------------------------------------------------------
+
+
+@login_required
+def work_pattern(request):
+    """The parts of my work pattern I set myself; the office-day minimum and maximum, fixed
+    days and locations stay as the administrator set them."""
+    from django.core.exceptions import ValidationError
+
+    pattern = selectors.work_pattern_own(user=request.user)
+    form = forms.WorkPatternForm(
+        request.POST or None, pattern=pattern, initial=forms.WorkPatternForm.initial_for(pattern)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.work_pattern_update_own(
+                actor=request.user,
+                preferred_office_days=data["preferred_office_days"],
+                unavailable_office_days=data["unavailable_office_days"],
+                core_start=data["core_start"],
+                core_end=data["core_end"],
+                reachable_hours=data["reachable_hours"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your work pattern is saved."))
+            return redirect("planning:home")
+    return render(request, "planning/work_pattern.html", {"form": form, "pattern": pattern})
