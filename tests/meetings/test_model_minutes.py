@@ -411,3 +411,24 @@ def test_eval_minutes_uses_the_same_engine_choice(tmp_path, model_server):
         {"owner": "Bob Jansen", "task": "Update the launch plan", "due": "2026-03-13"}
     ]
     assert second["minutes_text"] and second["summary"] != first["summary"]  # embedded
+
+
+def test_a_model_draft_is_reviewed_and_published_like_any_minutes(
+    alice, bob, meeting, model_server, django_capture_on_commit_callbacks
+):
+    from wendbaar.meetings.models import ActionTask
+
+    model_server.then(model_server.chat_from(_dutch_answer))
+    draft = services.minutes_propose(actor=alice, meeting=meeting)
+    answers = {"summary": {"decision": "accept"}}
+    for kind in ("topics", "decisions", "action_items", "open_questions"):
+        answers[kind] = [{"decision": "accept"} for _ in draft.content[kind]]
+    services.minutes_review(actor=alice, meeting=meeting, draft=draft, answers=answers)
+    draft.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.minutes_publish(actor=alice, meeting=meeting, draft=draft)
+    tasks = {t.task: t for t in ActionTask.objects.filter(meeting=meeting)}
+    plan = tasks["Planning naar iedereen sturen"]
+    assert plan.owner == bob and plan.due == date(2026, 3, 13) and plan.lines == [4]
+    # The unsure owner and date were left open for the reviewer, not guessed.
+    assert tasks["Offerte nakijken"].owner is None and tasks["Offerte nakijken"].due is None
