@@ -259,10 +259,10 @@ def make_model_minutes(
     resolve_owner = resolve_owner or _name_resolver(names)
     ref = meeting_date
     instructions = instructions_for(language)
-    meeting_task = _("Minutes of the meeting “%(title)s” on %(date)s.") % {
-        "title": title or "-",
-        "date": meeting_date.isoformat() if meeting_date else "-",
-    }
+    # Said to the model, like the instructions: English, not translated.
+    meeting_task = "Minutes of the meeting \u201c{}\u201d on {}.".format(
+        title or "-", meeting_date.isoformat() if meeting_date else "-"
+    )
     keep = [n for n, text in enumerate(texts) if text.strip()]
     runs = windows([len(texts[n]) + _SOURCE_OVERHEAD for n in keep], context_chars())
     out = ModelMinutes(minutes=None)
@@ -272,10 +272,7 @@ def make_model_minutes(
             part = keep[start:end]
             task = meeting_task
             if len(runs) > 1:
-                task += " " + _("Part %(n)s of %(count)s.") % {
-                    "n": len(results) + 1,
-                    "count": len(runs),
-                }
+                task += f" Part {len(results) + 1} of {len(runs)}."
             results.append(
                 _call(
                     actor=actor,
