@@ -3,6 +3,7 @@ for managers (counts only)."""
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -327,7 +328,12 @@ def plan_status(request, pk: int):
 def plan_propose(request):
     week = _week(request)
     try:
-        services.plan_propose(actor=request.user, week_start=week)
+        services.plan_propose(
+            actor=request.user,
+            week_start=week,
+            # Seconds the solver may take (a deployment with many people may give it more).
+            time_limit=float(getattr(settings, "PLANNING_SOLVE_SECONDS", 20.0)),
+        )
     except BusinessRuleError as exc:
         messages.error(request, exc.message)
     else:
