@@ -299,6 +299,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KNOWLEDGE_MAX_FILE_BYTES = env.int("KNOWLEDGE_MAX_FILE_BYTES", default=50 * 1024 * 1024)
 KNOWLEDGE_MAX_TEXT_CHARS = env.int("KNOWLEDGE_MAX_TEXT_CHARS", default=2_000_000)
 
+# Meetings: how many characters of transcript one call to a model server carries (a longer
+# meeting goes in windows of this size, then one call merges their minutes).
+MEETINGS_MODEL_CONTEXT_CHARS = env.int("MEETINGS_MODEL_CONTEXT_CHARS", default=24_000)
+
 # API tokens: their prefix makes leaked tokens easy to recognise by secret scanners.
 API_TOKEN_PREFIX = "wb"  # noqa: S105
 
