@@ -14,6 +14,7 @@ from wendbaar.planning.models import (
     CalendarSource,
     LocationCapacity,
     PlanningRule,
+    TeamNorms,
     WorkPattern,
 )
 from wendbaar.web.demo import _organisation_load
@@ -28,6 +29,7 @@ def test_the_demo_has_patterns_calendars_and_a_proposed_plan():
     assert WorkPattern.objects.count() == len(people)
     assert LocationCapacity.objects.filter(weekday="fri").count() == 2
     assert PlanningRule.objects.count() == 3
+    assert TeamNorms.objects.count() == 3
     assert CalendarSource.objects.filter(name=CALENDAR_NAME, status="ok").count() == len(people)
     plan = result["plan"]
     assert plan.status == PlanStatus.PROPOSED, plan.message
@@ -47,4 +49,5 @@ def test_the_demo_has_patterns_calendars_and_a_proposed_plan():
     count = CalendarEvent.objects.count()
     load_demo_planning(people=people, teams=teams, time_limit=1)
     assert CalendarEvent.objects.count() == count
+    assert TeamNorms.objects.count() == 3
     assert plan.week_start > timezone.localdate()

@@ -8,6 +8,7 @@ fixed name per person, so loading again replaces its events; an approved plan is
 
 import random
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from wendbaar.planning.models import (
     LocationCapacity,
     OfficePlan,
     PlanningRule,
+    TeamNorms,
     WorkPattern,
 )
 
@@ -78,6 +80,29 @@ RULES = [
     ("kantoor-verkoop", RuleKind.MIN_OFFICE_DAYS, "", None, 2),
 ]
 
+# What each team agreed about meetings (TeamNorms fields); teams not named keep the defaults.
+NORMS = {
+    "service-onderhoud": {
+        "quiet_windows": [{"day": "wed", "start": "08:00", "end": "12:00"}],
+        "max_meeting_hours_week": Decimal("20"),
+        "agenda_from_attendees": 3,
+        "max_back_to_back": 3,
+    },
+    "projecten": {
+        "quiet_windows": [
+            {"day": "mon", "start": "08:00", "end": "10:00"},
+            {"day": "fri", "start": "13:00", "end": "17:00"},
+        ],
+        "max_meeting_hours_week": Decimal("15"),
+        "max_back_to_back": 2,
+    },
+    "kantoor-verkoop": {
+        "quiet_windows": [{"day": "wed", "start": "08:00", "end": "12:00"}],
+        "max_meeting_hours_week": Decimal("25"),
+        "agenda_from_attendees": 4,
+    },
+}
+
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
@@ -132,6 +157,14 @@ def _setup(people, teams) -> None:
                 },
             )
     lead = Membership.objects.filter(role=TeamRole.LEAD).select_related("user").first()
+    for slug, values in NORMS.items():
+        if slug in by_slug:
+            norms = TeamNorms(team=by_slug[slug], **values)
+            norms.full_clean(exclude=["team", "updated_by"])
+            TeamNorms.objects.update_or_create(
+                team=by_slug[slug],
+                defaults={name: getattr(norms, name) for name in services.NORM_FIELDS},
+            )
     for slug, kind, day, share, minimum in RULES:
         PlanningRule.objects.update_or_create(
             team=by_slug[slug],
