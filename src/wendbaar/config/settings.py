@@ -303,6 +303,12 @@ KNOWLEDGE_MAX_TEXT_CHARS = env.int("KNOWLEDGE_MAX_TEXT_CHARS", default=2_000_000
 # meeting goes in windows of this size, then one call merges their minutes).
 MEETINGS_MODEL_CONTEXT_CHARS = env.int("MEETINGS_MODEL_CONTEXT_CHARS", default=24_000)
 
+# Planning: calendar subscriptions (size and time limits per fetch) and how long the office-day
+# planner searches before it proposes the best plan found.
+PLANNING_CALENDAR_MAX_BYTES = env.int("PLANNING_CALENDAR_MAX_BYTES", default=10 * 1024 * 1024)
+PLANNING_CALENDAR_TIMEOUT_SECONDS = env.float("PLANNING_CALENDAR_TIMEOUT_SECONDS", default=15.0)
+PLANNING_SOLVE_SECONDS = env.float("PLANNING_SOLVE_SECONDS", default=20.0)
+
 # API tokens: their prefix makes leaked tokens easy to recognise by secret scanners.
 API_TOKEN_PREFIX = "wb"  # noqa: S105
 
