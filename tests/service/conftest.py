@@ -24,6 +24,7 @@ def _english():
 
 @pytest.fixture(autouse=True)
 def _storage(settings, tmp_path):
+    settings.LANGUAGE_CODE = "en"  # pages and API answers too are asserted in English
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
     settings.SERVICE_FROM_EMAIL = "Warmtewerk Service <service@warmtewerk.test>"
@@ -73,3 +74,18 @@ def receive(queues):
         )
 
     return make
+
+
+@pytest.fixture
+def alice(alice):
+    """Alice works in English here, so pages are asserted by their message ids."""
+    alice.language = "en"
+    alice.save(update_fields=["language"])
+    return alice
+
+
+@pytest.fixture
+def bob(bob):
+    bob.language = "en"
+    bob.save(update_fields=["language"])
+    return bob

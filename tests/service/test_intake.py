@@ -55,6 +55,7 @@ def test_bad_input_over_the_api_saves_nothing(alice, queues, token_for):
         {"email": "geen-adres", "subject": "Hoi", "text": "Hallo"},
         content_type="application/json",
         HTTP_AUTHORIZATION=token_for(alice, ["service:write"]),
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert "geen-adres is not a valid e-mail address" in response.json()["error"]["message"]

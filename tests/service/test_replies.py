@@ -62,7 +62,7 @@ def test_draft_cites_only_customer_documents_in_the_customer_language(
 ):
     draft = replies.reply_propose(actor=alice, ticket=leak)
     assert draft.capability == "service" and draft.kind == "reply" and draft.language == "nl"
-    assert draft.text.startswith("Dear Jan Bakker,") or draft.text.startswith("Beste Jan Bakker,")
+    assert draft.text.startswith("Beste Jan Bakker,")
     assert "watertoevoer" in draft.text
     refs = list(draft.sources.values_list("ref", flat=True))
     assert refs and all(r.startswith(f"document:{documents['public'].pk}#") for r in refs)
@@ -108,7 +108,8 @@ def test_prompt_injection_in_a_mail_cannot_reveal_internal_documents(
 def test_without_customer_documents_the_draft_says_so_and_cites_nothing(alice, leak):
     draft = replies.reply_propose(actor=alice, ticket=leak)
     assert draft.sources.count() == 0 and draft.confidence <= 0.2
-    assert "get back to you" in draft.text or "bij u terug" in draft.text
+    # In the customer's language (Dutch), whatever language the agent works in.
+    assert draft.language == "nl" and draft.text.startswith("Beste Jan Bakker,")
 
 
 def test_sending_is_threaded_real_smtp_and_records_the_review(

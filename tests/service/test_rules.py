@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def manager(team_a):
-    return UserFactory(teams=[team_a], role_codes=["manager"], full_name="Mona Manager")
+    return UserFactory(
+        teams=[team_a], role_codes=["manager"], full_name="Mona Manager", language="en"
+    )
 
 
 def test_a_rule_assigns_tags_and_sets_priority_on_arrival(manager, alice, receive):
