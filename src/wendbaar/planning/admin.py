@@ -13,6 +13,7 @@ from wendbaar.planning.models import (
     AvailabilityAgreement,
     CalendarSource,
     LocationCapacity,
+    MeetingRoom,
     OfficePlan,
     PlanningRule,
     TeamNorms,
@@ -81,3 +82,40 @@ class TeamNormsAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(MeetingRoom)
+class MeetingRoomAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Rooms per location; the location's number of meeting rooms follows the active rooms."""
+
+    list_display = ["name", "location", "seats", "is_active"]
+    list_filter = ["location", "is_active"]
+    list_editable = ["seats", "is_active"]
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        from wendbaar.planning.services import meeting_rooms_sync
+
+        old = MeetingRoom.objects.filter(pk=obj.pk).values_list("location_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        meeting_rooms_sync(obj.location)
+        if old and old != obj.location_id:
+            from wendbaar.accounts.models import Location
+
+            meeting_rooms_sync(Location.objects.get(pk=old))
+
+    def delete_model(self, request, obj):
+        from wendbaar.planning.services import meeting_rooms_sync
+
+        location = obj.location
+        super().delete_model(request, obj)
+        meeting_rooms_sync(location)
+
+    def delete_queryset(self, request, queryset):
+        from wendbaar.accounts.models import Location
+        from wendbaar.planning.services import meeting_rooms_sync
+
+        locations = set(queryset.values_list("location_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for location in Location.objects.filter(pk__in=locations):
+            meeting_rooms_sync(location)

@@ -1,7 +1,7 @@
 """Planning over the API: my own week (days, reasons, desk, meetings), swaps, desk bookings and
 calendars; for managers the week's plan as counts, proposing and approving it."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -580,3 +580,160 @@ def plan_approve(request, plan_id: int):
     services.plan_approve(actor=request.user, plan=plan)
     plan.refresh_from_db()
     return _plan_out(request.user, plan)
+
+
+# -- meeting rooms -----------------------------------------------------------------------------
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+    seats: int
+    location_id: int
+    location: str
+
+
+class RoomBookingOut(Schema):
+    id: int
+    room_id: int
+    room: str
+    location_id: int
+    date: date
+    start: time
+    end: time
+    team: str | None
+    source: str
+    # Only for the booker, the members of the booking's team and administrators; else null.
+    booked_by: str | None
+    purpose: str | None
+    attendees: int | None
+    may_change: bool
+    warnings: list[str] = []
+
+
+class RoomBookingIn(Schema):
+    room_id: int
+    date: date
+    start: time
+    end: time
+    attendees: int = 1
+    purpose: str = ""
+    team_id: int | None = None
+
+
+_Date, _Time = date, time  # the field names below shadow the types
+
+
+class RoomMoveIn(Schema):
+    room_id: int | None = None
+    date: _Date | None = None
+    start: _Time | None = None
+    end: _Time | None = None
+    attendees: int | None = None
+
+
+def _room_booking_out(user, booking, warnings=()) -> dict:
+    details = selectors.may_see_room_details(user, booking)
+    return {
+        "id": booking.pk,
+        "room_id": booking.room_id,
+        "room": booking.room.name,
+        "location_id": booking.room.location_id,
+        "date": booking.date,
+        "start": booking.start,
+        "end": booking.end,
+        "team": booking.team.name if booking.team_id else None,
+        "source": booking.source,
+        "booked_by": str(booking.booked_by) if details and booking.booked_by_id else None,
+        "purpose": booking.purpose if details else None,
+        "attendees": booking.attendees if details else None,
+        "may_change": selectors.may_change_room_booking(user, booking),
+        "warnings": list(warnings),
+    }
+
+
+def _room(room_id: int):
+    room = selectors.room_list().filter(pk=room_id).first()
+    if room is None:
+        raise Http404
+    return room
+
+
+@router.get("/rooms", response=list[RoomOut])
+def rooms(request, location_id: int | None = None):
+    """The meeting rooms at the offices and hubs."""
+    return [
+        {
+            "id": r.pk,
+            "name": r.name,
+            "seats": r.seats,
+            "location_id": r.location_id,
+            "location": r.location.name,
+        }
+        for r in selectors.room_list().filter(
+            **({"location_id": location_id} if location_id else {})
+        )
+    ]
+
+
+@router.get("/rooms/bookings", response=list[RoomBookingOut])
+def room_bookings(request, start: date, end: date | None = None, location_id: int | None = None):
+    """Which rooms are taken when, from `start` up to `end` (default: that day). Who booked a
+    room and what for only shows for your own bookings, your teams' and (for admins) all."""
+    location = None
+    if location_id is not None:
+        location = selectors.office_locations().filter(pk=location_id).first()
+        if location is None:
+            raise Http404
+    rows = selectors.room_booking_list(
+        user=request.user, start=start, end=end or start + timedelta(days=1), location=location
+    )
+    return [_room_booking_out(request.user, row["booking"]) for row in rows]
+
+
+@router.post("/rooms/bookings", response={201: RoomBookingOut})
+def room_book(request, payload: RoomBookingIn):
+    """Book a room; 409 when it is taken or too small, 400 for a closed day or time; a warning
+    (not a refusal) when you are not at that location that day."""
+    team = None
+    if payload.team_id is not None:
+        from wendbaar.accounts.models import Team
+
+        team = Team.objects.filter(pk=payload.team_id).first()
+        if team is None:
+            raise Http404
+    result = services.room_book(
+        actor=request.user,
+        room=_room(payload.room_id),
+        day=payload.date,
+        start=payload.start,
+        end=payload.end,
+        attendees=payload.attendees,
+        purpose=payload.purpose,
+        team=team,
+    )
+    return Status(201, _room_booking_out(request.user, result.booking, result.warnings))
+
+
+@router.patch("/rooms/bookings/{int:booking_id}", response=RoomBookingOut)
+def room_move(request, booking_id: int, payload: RoomMoveIn):
+    """Move a booking to another room, day or time (booker, their team lead or an admin)."""
+    booking = selectors.room_booking_get(user=request.user, pk=booking_id)
+    result = services.room_booking_move(
+        actor=request.user,
+        booking=booking,
+        room=_room(payload.room_id) if payload.room_id else None,
+        day=payload.date,
+        start=payload.start,
+        end=payload.end,
+        attendees=payload.attendees,
+    )
+    return _room_booking_out(request.user, result.booking, result.warnings)
+
+
+@router.delete("/rooms/bookings/{int:booking_id}", response={204: None})
+def room_cancel(request, booking_id: int):
+    """Cancel a booking (booker, their team lead or an admin)."""
+    booking = selectors.room_booking_get(user=request.user, pk=booking_id)
+    services.room_booking_cancel(actor=request.user, booking=booking)
+    return Status(204, None)

@@ -272,3 +272,33 @@ class WorkPatternForm(forms.Form):
             except (TypeError, ValueError, IndexError):
                 continue
         return initial
+
+
+class RoomBookingForm(forms.Form):
+    room = forms.TypedChoiceField(label=_("Room"), coerce=int)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    attendees = forms.IntegerField(label=_("People"), min_value=1, max_value=500, initial=1)
+    team = forms.TypedChoiceField(label=_("For team"), coerce=int, required=False, empty_value=None)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+    def __init__(self, *args, rooms=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].choices = [
+            (r.pk, f"{r.location.name} · {r.name} ({r.seats})") for r in rooms
+        ]
+        self.fields["team"].choices = [("", _("No team")), *((t.pk, t.name) for t in teams)]
+
+
+class RoomMoveForm(forms.Form):
+    room = forms.TypedChoiceField(label=_("Room"), coerce=int)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args, rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].choices = [
+            (r.pk, f"{r.location.name} · {r.name} ({r.seats})") for r in rooms
+        ]

@@ -634,3 +634,88 @@ class FocusBlock(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.start:%Y-%m-%d %H:%M}"
+
+
+class MeetingRoom(models.Model):
+    """A meeting room at an office or hub, set up by an administrator. The number of active rooms
+    is kept in the location's `meeting_rooms`; `LocationCapacity.rooms` says how many of them are
+    open on a weekday (0: no rooms that day)."""
+
+    location = models.ForeignKey(
+        "accounts.Location",
+        verbose_name=_("location"),
+        on_delete=models.CASCADE,
+        related_name="meeting_room_set",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    seats = models.PositiveSmallIntegerField(_("seats"), default=4)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("meeting room")
+        verbose_name_plural = _("meeting rooms")
+        ordering = ["location", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="unique_room_name"),
+            models.CheckConstraint(condition=models.Q(seats__gte=1), name="room_has_a_seat"),
+        ]
+
+    def __str__(self):
+        return f"{self.location} · {self.name}"
+
+
+class RoomBooking(models.Model):
+    """A meeting room for a time on a day: booked by hand, or proposed by an approved plan for a
+    team moment. Everyone sees that a room is taken; who booked it and why only the booker, the
+    members of its team and administrators see."""
+
+    room = models.ForeignKey(
+        MeetingRoom, verbose_name=_("room"), on_delete=models.CASCADE, related_name="bookings"
+    )
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="room_bookings",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="room_bookings",
+    )
+    attendees = models.PositiveSmallIntegerField(_("people"), default=1)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    source = models.CharField(
+        _("made"), max_length=4, choices=BookingSource.choices, default=BookingSource.HAND
+    )
+    plan = models.ForeignKey(
+        OfficePlan,
+        verbose_name=_("plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="room_bookings",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("room booking")
+        verbose_name_plural = _("room bookings")
+        ordering = ["date", "start", "room"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="room_booking_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["room", "date"], name="planning_roombooking_day")]
+
+    def __str__(self):
+        return f"{self.room} · {self.date} {self.start:%H:%M}-{self.end:%H:%M}"

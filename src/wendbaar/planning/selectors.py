@@ -23,9 +23,11 @@ from wendbaar.planning.models import (
     FocusBlock,
     FocusPreferences,
     LocationCapacity,
+    MeetingRoom,
     OfficeAssignment,
     OfficePlan,
     PlanningRule,
+    RoomBooking,
     TeamNorms,
     WorkPattern,
 )
@@ -537,3 +539,102 @@ def team_load_figures(*, user, week: date) -> list[dict]:
         }
         for team in Team.objects.filter(pk__in=team_ids).order_by("name")
     ]
+
+
+# -- meeting rooms -----------------------------------------------------------------------------
+# Everyone in the organisation sees which rooms are taken when (a shared resource, like a paper
+# booking sheet on the door) and for which team; who booked a room and what for only the booker,
+# the members of the booking's team and administrators see. Cancelling or moving: the booker, a
+# lead of the booking's team or of one of the booker's teams, or an administrator.
+
+
+def room_list(*, location=None) -> QuerySet[MeetingRoom]:
+    """Active rooms at active offices and hubs."""
+    rooms = MeetingRoom.objects.filter(is_active=True, location__in=office_locations())
+    if location is not None:
+        rooms = rooms.filter(location=location)
+    return rooms.select_related("location").order_by("location__name", "name")
+
+
+def rooms_open(*, location, day: date) -> int:
+    """How many of a location's rooms are open on a day: its weekday capacity row where set (0 is
+    closed), else every active room; never more than the active rooms. Weekends without a row
+    are closed."""
+    active = MeetingRoom.objects.filter(location=location, is_active=True).count()
+    weekday = WEEKDAYS[day.weekday()]
+    row = LocationCapacity.objects.filter(location=location, weekday=weekday).first()
+    if row is not None:
+        return min(row.rooms, active)
+    return active if day.weekday() < 5 else 0
+
+
+def may_see_room_details(user, booking: RoomBooking) -> bool:
+    pk = _pk(user)
+    if pk is None:
+        return False
+    if booking.booked_by_id == pk or is_admin(user):
+        return True
+    return booking.team_id is not None and booking.team_id in own_team_ids(user)
+
+
+def may_change_room_booking(user, booking: RoomBooking) -> bool:
+    pk = _pk(user)
+    if pk is None:
+        return False
+    if booking.booked_by_id == pk or is_admin(user):
+        return True
+    teams = set()
+    if booking.team_id is not None:
+        teams.add(booking.team_id)
+    if booking.booked_by_id is not None:
+        teams |= set(own_team_ids(booking.booked_by))
+    return Membership.objects.filter(user_id=pk, team_id__in=teams, role=TeamRole.LEAD).exists()
+
+
+def room_booking_list(*, user, start: date, end: date, location=None) -> list[dict]:
+    """Room bookings from `start` up to `end` (exclusive) as everyone may see them: the room,
+    the time and the team; `details` says whether booker and purpose may be shown, `may_change`
+    whether the person may move or cancel it. Nothing for someone not signed in."""
+    if _pk(user) is None:
+        return []
+    rows = RoomBooking.objects.filter(
+        date__gte=start, date__lt=end, room__in=room_list(location=location)
+    ).select_related("room__location", "team", "booked_by")
+    return [
+        {
+            "booking": b,
+            "details": may_see_room_details(user, b),
+            "may_change": may_change_room_booking(user, b),
+        }
+        for b in rows.order_by("date", "room__location__name", "room__name", "start")
+    ]
+
+
+def room_booking_get(*, user, pk: int) -> RoomBooking:
+    """A booking anyone signed in may see exists (its details are another matter)."""
+    from django.http import Http404
+
+    booking = (
+        RoomBooking.objects.filter(pk=pk).select_related("room__location").first()
+        if _pk(user) is not None
+        else None
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def location_on_day_own(*, user, day: date) -> int | None:
+    """Where a person is on a day: their desk booking (which follows the approved plan and their
+    own changes), else the office their approved plan gives them."""
+    desk = DeskBooking.objects.filter(person_id=_pk(user), date=day).first()
+    if desk is not None:
+        return desk.location_id
+    row = (
+        OfficeAssignment.objects.filter(
+            person_id=_pk(user), date=day, plan__status=PlanStatus.APPROVED
+        )
+        .values_list("place", "location_id")
+        .first()
+    )
+    return row[1] if row is not None and row[0] == PlaceKind.OFFICE else None

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import time
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -27,8 +28,10 @@ from wendbaar.planning.models import (
     DeskBooking,
     FocusBlock,
     FocusPreferences,
+    MeetingRoom,
     OfficeAssignment,
     OfficePlan,
+    RoomBooking,
     TeamNorms,
     WorkPattern,
 )
@@ -522,8 +525,12 @@ def plan_approve(*, actor, plan: OfficePlan) -> int:
         for row in rows:
             _booking_follow(row)
         booked = sum(1 for row in rows if row.place == PlaceKind.OFFICE)
+        rooms = _team_rooms_follow(plan, rows)
         audit_log(
-            actor=actor, action="planning.plan_approved", target=plan, data={"bookings": booked}
+            actor=actor,
+            action="planning.plan_approved",
+            target=plan,
+            data={"bookings": booked, "room_bookings": rooms},
         )
     return booked
 
@@ -788,3 +795,277 @@ def _day_label(code: str) -> str:
     from wendbaar.planning.choices import Weekday
 
     return str(Weekday(code).label)
+
+
+# -- meeting rooms -----------------------------------------------------------------------------
+
+# Rooms are booked within the office day, in whole minutes.
+OFFICE_DAY = (time(7), time(19))
+# A team with this many members at one location on a day gets a room for a team moment.
+TEAM_MOMENT_MIN_PEOPLE = 3
+TEAM_MOMENT = (time(13), time(14))
+
+
+@dataclass
+class RoomBookingResult:
+    """A room booking made or moved, with what the person should know (it went through anyway)."""
+
+    booking: RoomBooking
+    warnings: list[str] = field(default_factory=list)
+
+
+def meeting_rooms_sync(location) -> int:
+    """Keep the location's number of meeting rooms equal to its active rooms (the admin calls
+    this after a room is added, changed or removed). Returns the number."""
+    count = MeetingRoom.objects.filter(location=location, is_active=True).count()
+    type(location).objects.filter(pk=location.pk).update(meeting_rooms=count)
+    location.meeting_rooms = count
+    return count
+
+
+def _hm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _room_clash(room, day, start, end, exclude_pk=None):
+    return (
+        RoomBooking.objects.filter(room=room, date=day, start__lt=end, end__gt=start)
+        .exclude(pk=exclude_pk)
+        .order_by("start")
+        .first()
+    )
+
+
+def _room_check(*, room, day, start, end, attendees: int, exclude_pk=None) -> None:
+    """Everything that refuses a booking, with a message a person can act on. Call inside a
+    transaction holding the room's lock."""
+    from wendbaar.planning.selectors import office_locations, rooms_open
+
+    if not room.is_active or not office_locations().filter(pk=room.location_id).exists():
+        raise BusinessRuleError(_("This room cannot be booked."), code="room_inactive")
+    if start >= end:
+        raise BusinessRuleError(
+            _("A booking ends after it starts."), code="bad_times", status_code=400
+        )
+    if day < timezone.localdate():
+        raise BusinessRuleError(
+            _("%(date)s has passed; book a room from today on.") % {"date": day.isoformat()},
+            code="past",
+            status_code=400,
+        )
+    label = _day_label(WEEKDAYS[day.weekday()])
+    open_rooms = rooms_open(location=room.location, day=day)
+    if open_rooms == 0:
+        raise BusinessRuleError(
+            _("%(location)s has no meeting rooms open on %(day)s %(date)s.")
+            % {"location": room.location.name, "day": label, "date": day.isoformat()},
+            code="closed_day",
+            status_code=400,
+        )
+    if start < OFFICE_DAY[0] or end > OFFICE_DAY[1]:
+        raise BusinessRuleError(
+            _("Rooms can be booked between %(open)s and %(close)s.")
+            % {"open": _hm(OFFICE_DAY[0]), "close": _hm(OFFICE_DAY[1])},
+            code="outside_office_day",
+            status_code=400,
+        )
+    if attendees < 1:
+        raise BusinessRuleError(
+            _("A booking is for at least one person."), code="bad_attendees", status_code=400
+        )
+    if attendees > room.seats:
+        raise BusinessRuleError(
+            _("%(room)s has %(seats)s seats; this booking is for %(n)s people.")
+            % {"room": room.name, "seats": room.seats, "n": attendees},
+            code="too_small",
+        )
+    clash = _room_clash(room, day, start, end, exclude_pk)
+    if clash is not None:
+        raise BusinessRuleError(
+            _("%(room)s is already booked from %(start)s to %(end)s on %(date)s.")
+            % {
+                "room": room.name,
+                "start": _hm(clash.start),
+                "end": _hm(clash.end),
+                "date": day.isoformat(),
+            },
+            code="double_booking",
+        )
+    in_use = (
+        RoomBooking.objects.filter(
+            room__location_id=room.location_id, date=day, start__lt=end, end__gt=start
+        )
+        .exclude(room=room)
+        .exclude(pk=exclude_pk)
+        .values("room_id")
+        .distinct()
+        .count()
+    )
+    if in_use >= open_rooms:
+        raise BusinessRuleError(
+            _(
+                "Only %(n)s meeting rooms are open at %(location)s on %(day)s, and they are taken then."
+            )
+            % {"n": open_rooms, "location": room.location.name, "day": label},
+            code="rooms_full",
+        )
+
+
+def _room_warnings(actor, room, day) -> list[str]:
+    from wendbaar.planning.selectors import location_on_day_own
+
+    where = location_on_day_own(user=actor, day=day)
+    if where == room.location_id:
+        return []
+    if where is None:
+        return [
+            _("You are not at %(location)s on %(date)s according to your plan or desk.")
+            % {"location": room.location.name, "date": day.isoformat()}
+        ]
+    return [
+        _("You are planned at another location than %(location)s on %(date)s.")
+        % {"location": room.location.name, "date": day.isoformat()}
+    ]
+
+
+def room_book(
+    *, actor, room, day, start, end, attendees: int = 1, purpose: str = "", team=None
+) -> RoomBookingResult:
+    """Book a room by hand. Refused for a room taken then, too small, a closed day or a time
+    outside the office day; a person not at that location that day is warned, not stopped."""
+    from wendbaar.planning.selectors import own_team_ids
+
+    if team is not None and team.pk not in own_team_ids(actor):
+        raise BusinessRuleError(
+            _("You can only book a room for a team you are in."),
+            code="not_in_team",
+            status_code=403,
+        )
+    with transaction.atomic():
+        room = MeetingRoom.objects.select_for_update().select_related("location").get(pk=room.pk)
+        _room_check(room=room, day=day, start=start, end=end, attendees=attendees)
+        booking = RoomBooking.objects.create(
+            room=room,
+            date=day,
+            start=start,
+            end=end,
+            booked_by=actor,
+            team=team,
+            attendees=attendees,
+            purpose=(purpose or "").strip()[:200],
+            source=BookingSource.HAND,
+        )
+        audit_log(actor=actor, action="planning.room_booked", target=booking)
+    return RoomBookingResult(booking, _room_warnings(actor, room, day))
+
+
+def _require_room_change(actor, booking) -> None:
+    from wendbaar.planning.selectors import may_change_room_booking
+
+    if not may_change_room_booking(actor, booking):
+        raise BusinessRuleError(
+            _(
+                "Only the person who booked the room, their team lead or an administrator can change it."
+            ),
+            code="not_yours",
+            status_code=403,
+        )
+
+
+def room_booking_move(
+    *, actor, booking, room=None, day=None, start=None, end=None, attendees=None
+) -> RoomBookingResult:
+    """Move a booking to another room, day or time (the same checks as booking it). A proposal
+    from the plan becomes a booking by hand of whoever moved it."""
+    _require_room_change(actor, booking)
+    with transaction.atomic():
+        room = (
+            MeetingRoom.objects.select_for_update()
+            .select_related("location")
+            .get(pk=(room or booking.room).pk)
+        )
+        booking = RoomBooking.objects.select_for_update().get(pk=booking.pk)
+        day = day or booking.date
+        start = start or booking.start
+        end = end or booking.end
+        attendees = attendees or booking.attendees
+        _room_check(
+            room=room, day=day, start=start, end=end, attendees=attendees, exclude_pk=booking.pk
+        )
+        booking.room, booking.date, booking.start, booking.end = room, day, start, end
+        booking.attendees = attendees
+        if booking.booked_by_id is None:
+            booking.booked_by = actor
+        booking.source = BookingSource.HAND
+        booking.save()
+        audit_log(actor=actor, action="planning.room_moved", target=booking)
+    return RoomBookingResult(booking, _room_warnings(actor, room, day))
+
+
+def room_booking_cancel(*, actor, booking) -> None:
+    _require_room_change(actor, booking)
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="planning.room_cancelled",
+            target=booking,
+            data={"date": booking.date.isoformat(), "room": booking.room_id},
+        )
+        booking.delete()
+
+
+def _team_rooms_follow(plan: OfficePlan, rows: list[OfficeAssignment]) -> int:
+    """For every team with at least TEAM_MOMENT_MIN_PEOPLE members at one location on a day of
+    an approved plan, propose a room for a team moment (the smallest free room that seats them);
+    no room free, no proposal. A team that has a room that day already keeps it. Returns how many."""
+    from wendbaar.accounts.models import Membership
+    from wendbaar.planning.selectors import rooms_open
+
+    at = {
+        (row.person_id, row.date): row.location_id
+        for row in rows
+        if row.place == PlaceKind.OFFICE and row.location_id
+    }
+    teams: dict[int, list[int]] = defaultdict(list)
+    for team_id, person_id in Membership.objects.filter(
+        user_id__in={p for p, _d in at}
+    ).values_list("team_id", "user_id"):
+        teams[team_id].append(person_id)
+    groups: dict[tuple[int, object, int], int] = defaultdict(int)
+    for team_id, people in teams.items():
+        for (person_id, day), location_id in at.items():
+            if person_id in people:
+                groups[(team_id, day, location_id)] += 1
+    made = 0
+    start, end = TEAM_MOMENT
+    for (team_id, day, location_id), count in sorted(groups.items(), key=lambda kv: kv[0][1]):
+        if count < TEAM_MOMENT_MIN_PEOPLE or day < timezone.localdate():
+            continue
+        if RoomBooking.objects.filter(
+            team_id=team_id, date=day, room__location_id=location_id
+        ).exists():
+            continue
+        rooms = MeetingRoom.objects.filter(
+            location_id=location_id, is_active=True, seats__gte=count
+        ).order_by("seats", "name")
+        taken = set(
+            RoomBooking.objects.filter(
+                room__location_id=location_id, date=day, start__lt=end, end__gt=start
+            ).values_list("room_id", flat=True)
+        )
+        first = next((room for room in rooms if room.pk not in taken), None)
+        if first is None or len(taken) >= rooms_open(location=first.location, day=day):
+            continue
+        RoomBooking.objects.create(
+            room=first,
+            date=day,
+            start=start,
+            end=end,
+            team_id=team_id,
+            attendees=count,
+            purpose=_("Team moment"),
+            source=BookingSource.PLAN,
+            plan=plan,
+        )
+        made += 1
+    return made

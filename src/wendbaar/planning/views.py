@@ -433,3 +433,127 @@ def work_pattern(request):
             messages.success(request, _("Your work pattern is saved."))
             return redirect("planning:home")
     return render(request, "planning/work_pattern.html", {"form": form, "pattern": pattern})
+
+
+# -- meeting rooms -------------------------------------------------------------------------------
+
+
+def _room_day(request) -> date:
+    value = request.GET.get("date") or request.POST.get("return_date") or ""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return timezone.localdate()
+
+
+def _rooms_url(day: date) -> str:
+    return f"{reverse('planning:rooms')}?date={day.isoformat()}"
+
+
+def _room_messages(request, result, text) -> None:
+    messages.success(request, text)
+    for warning in result.warnings:
+        messages.warning(request, warning)
+
+
+@login_required
+def rooms(request):
+    """The meeting rooms of a day: which are taken when (details only where one may see them),
+    booking a room, and moving or cancelling the bookings one may change."""
+    from wendbaar.accounts.models import Team
+
+    day = _room_day(request)
+    room_rows = list(selectors.room_list())
+    bookings = selectors.room_booking_list(
+        user=request.user, start=day, end=day + timedelta(days=1)
+    )
+    by_room = {}
+    for row in bookings:
+        by_room.setdefault(row["booking"].room_id, []).append(row)
+    teams = Team.objects.filter(pk__in=selectors.own_team_ids(request.user)).order_by("name")
+    return render(
+        request,
+        "planning/rooms.html",
+        {
+            "day": day,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "rooms": [{"room": r, "bookings": by_room.get(r.pk, [])} for r in room_rows],
+            "form": forms.RoomBookingForm(initial={"date": day}, rooms=room_rows, teams=teams),
+            "room_choices": room_rows,
+        },
+    )
+
+
+@login_required
+@require_POST
+def room_book(request):
+    from wendbaar.accounts.models import Team
+
+    room_rows = list(selectors.room_list())
+    teams = Team.objects.filter(pk__in=selectors.own_team_ids(request.user))
+    form = forms.RoomBookingForm(request.POST, rooms=room_rows, teams=teams)
+    day = _room_day(request)
+    if not form.is_valid():
+        messages.error(request, _("Choose a room, a date and a time from and until."))
+        return redirect(_rooms_url(day))
+    data = form.cleaned_data
+    try:
+        result = services.room_book(
+            actor=request.user,
+            room=next(r for r in room_rows if r.pk == data["room"]),
+            day=data["date"],
+            start=data["start"],
+            end=data["end"],
+            attendees=data["attendees"],
+            purpose=data["purpose"],
+            team=teams.filter(pk=data["team"]).first() if data["team"] else None,
+        )
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        _room_messages(request, result, _("Room booked."))
+        day = data["date"]
+    return redirect(_rooms_url(day))
+
+
+@login_required
+@require_POST
+def room_move(request, pk: int):
+    booking = selectors.room_booking_get(user=request.user, pk=pk)
+    room_rows = list(selectors.room_list())
+    form = forms.RoomMoveForm(request.POST, rooms=room_rows)
+    day = _room_day(request)
+    if not form.is_valid():
+        messages.error(request, _("Choose a room, a date and a time from and until."))
+        return redirect(_rooms_url(day))
+    data = form.cleaned_data
+    try:
+        result = services.room_booking_move(
+            actor=request.user,
+            booking=booking,
+            room=next(r for r in room_rows if r.pk == data["room"]),
+            day=data["date"],
+            start=data["start"],
+            end=data["end"],
+        )
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        _room_messages(request, result, _("Room booking moved."))
+        day = data["date"]
+    return redirect(_rooms_url(day))
+
+
+@login_required
+@require_POST
+def room_cancel(request, pk: int):
+    booking = selectors.room_booking_get(user=request.user, pk=pk)
+    day = booking.date
+    try:
+        services.room_booking_cancel(actor=request.user, booking=booking)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Room booking cancelled."))
+    return redirect(_rooms_url(day))
