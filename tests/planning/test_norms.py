@@ -219,7 +219,7 @@ def test_the_norms_pages_for_a_lead_and_a_member(alice, lead, team_a, client_for
         {**form, "quiet_windows": "someday 08:00-12:00", "max_meeting_hours_week": "12"},
     )
     assert bad.status_code == 200
-    assert "Line 1: write a day and a time span" in bad.content.decode()
+    assert "Regel 1: schrijf een dag en een tijdvak" in bad.content.decode()  # the page is Dutch
     norms.refresh_from_db()
     assert norms.max_meeting_hours_week == 20  # nothing half-saved
 

@@ -349,11 +349,11 @@ def test_the_rooms_page_books_and_shows_clear_messages(alice, bob, rooms, client
         "return_date": MONDAY.isoformat(),
     }
     refused = browser.post("/planning/rooms/book/", form, follow=True).content.decode()
-    assert "Zaal is already booked from 10:00 to 11:00" in refused
+    assert "al gereserveerd van 10:00 tot 11:00" in refused  # the page is Dutch
     booked = browser.post(
         "/planning/rooms/book/", {**form, "room": rooms["small"].pk}, follow=True
     ).content.decode()
-    assert "Room booked." in booked and "not at Hoofdkantoor" in booked
+    assert "Ruimte gereserveerd." in booked and "niet in Hoofdkantoor" in booked
     assert RoomBooking.objects.filter(booked_by=bob, room=rooms["small"]).exists()
     week = client_for(alice).get("/planning/").content.decode()
     assert 'data-testid="rooms-link"' in week

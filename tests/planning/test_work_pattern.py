@@ -90,9 +90,9 @@ def test_the_form_page_saves_and_explains(alice, pattern, client_for):
         "/planning/pattern/", {**form, "reach_phone_start": "12:00", "reach_phone_end": "09:00"}
     )
     assert bad.status_code == 200
-    assert "the end comes after the start" in bad.content.decode()
+    assert "het einde moet na het begin liggen" in bad.content.decode()  # the page is Dutch
     bad = client.post("/planning/pattern/", {**form, "unavailable_office_days": ["tue"]})
-    assert "fixed office day set by your administrator" in bad.content.decode()
+    assert "vaste kantoordag die je beheerder heeft ingesteld" in bad.content.decode()
     pattern.refresh_from_db()
     assert pattern.unavailable_office_days == ["mon"] and "phone" not in pattern.reachable_hours
 
@@ -117,6 +117,6 @@ def test_my_pattern_over_the_api_is_mine_only(alice, bob, pattern, token_for):
         content_type="application/json",
         HTTP_AUTHORIZATION=alices,
     )
-    assert response.status_code == 400 and "fixed office day" in response.json()["error"]["message"]
+    assert response.status_code == 400 and "vaste kantoordag" in response.json()["error"]["message"]
     mine = api.get("/api/planning/me/pattern", HTTP_AUTHORIZATION=alices).json()
     assert mine["fixed_office_days"] == ["tue"] and mine["min_office_days"] == 2
