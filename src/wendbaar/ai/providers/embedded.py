@@ -39,6 +39,14 @@ _QUESTION_WORDS = {
 }  # fmt: skip
 # In an answer, a source sentence that is itself a question or a heading counts this much.
 QUESTION_SENTENCE_WEIGHT = 0.4
+# A sentence about the text itself ("Deze pagina beschrijft ...", "see below") introduces it;
+# it rarely says anything a reader asked for, so it counts this much.
+META_SENTENCE_WEIGHT = 0.5
+_META = re.compile(
+    r"\b(deze (pagina|handleiding|tekst|instructie)|dit (document|hoofdstuk|artikel)|hieronder|"
+    r"this (page|document|guide|chapter|article)|see below|as follows)\b",
+    re.IGNORECASE,
+)
 # A sentence within this share of the best score still belongs in an answer or list.
 RELATIVE_CUTOFF = 0.8
 _GENERIC_FIELDS = {
@@ -152,6 +160,10 @@ class _Filler:
                 0.5 + 0.5 * min(1.0, len(_words(_SPEAKER.sub("", c.text))) / 6)
                 for c in self.candidates
             ],
+            dtype=np.float32,
+        )
+        information *= np.array(
+            [META_SENTENCE_WEIGHT if _META.search(c.text) else 1.0 for c in self.candidates],
             dtype=np.float32,
         )
         self.is_question = _is_question(self.task)
@@ -495,8 +507,9 @@ def _asks_or_heads(sentence: str) -> bool:
 
 
 def _is_question(task: str) -> bool:
+    # A customer's mail asks its question somewhere in the middle ("..., klopt dat? Groet, Jan").
     words = _words(task)
-    return task.rstrip().endswith("?") or bool(words and words[0] in _QUESTION_WORDS)
+    return "?" in task or bool(words and words[0] in _QUESTION_WORDS)
 
 
 def _words(text: str) -> list[str]:
