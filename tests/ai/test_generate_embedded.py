@@ -129,6 +129,27 @@ def test_an_answer_quotes_what_answers_not_a_heading_or_question_that_repeats_it
     assert "?" not in result.data["answer"] and not result.data["answer"].startswith("Storingen")
 
 
+def test_a_customers_mail_is_answered_by_what_answers_not_by_the_pages_introduction(alice):
+    manual = (
+        "Deze pagina helpt klanten bij lekkage, water onder de binnenunit en andere storingen "
+        "van de warmtepomp. "
+        "Bij lekkage onder de binnenunit is meestal de condensafvoer verstopt; maak de sifon "
+        "schoon en controleer of het water weer wegloopt. "
+        "Foutcode E12 betekent dat de flow te laag is."
+    )
+    result = ai.generate(
+        capability="test",
+        actor=alice,
+        # A mail, not a neat question: the question mark sits in the middle.
+        task="Lekkage warmtepomp. Er staat water onder de binnenunit, wat moet ik doen? Groet, Jan",
+        sources=[Source(id="manual", text=manual)],
+        schema=ANSWER_SCHEMA,
+        language="nl",
+    )
+    assert "condensafvoer" in result.data["answer"]
+    assert "Deze pagina" not in result.data["answer"]
+
+
 def test_every_string_it_outputs_is_taken_from_the_sources(alice):
     result = minutes(alice)
     corpus = _normalise(" ".join(MEETING))
