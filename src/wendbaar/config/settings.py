@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wendbaar.meetings",
     "wendbaar.planning",
     "wendbaar.service",
+    "wendbaar.quotes",
     "wendbaar.web",
     "wendbaar.evals",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/", include("wendbaar.meetings.urls")),
     path("planning/", include("wendbaar.planning.urls")),
     path("service/", include("wendbaar.service.urls")),
+    path("quotes/", include("wendbaar.quotes.urls")),
     path("audit/", include("wendbaar.audit.urls")),
     path("privacy/", include("wendbaar.privacy.urls")),
     path("admin/", admin.site.urls),
