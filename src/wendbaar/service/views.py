@@ -2,6 +2,7 @@
 thread, triage and reply draft, and the rules."""
 
 import json
+from email.utils import make_msgid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,6 +56,7 @@ def contact(request):
                     from_name=data["name"],
                     subject=data["subject"],
                     text=data["text"],
+                    message_id=make_msgid(domain="wendbaar.form"),  # so replies thread to it
                 ),
                 channel=Channel.FORM,
             )
