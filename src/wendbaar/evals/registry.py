@@ -39,7 +39,12 @@ TASKS = {
         ),
         EvalTask("leads", "Sales", "calibrated lead scores with signals"),
         EvalTask("bottlenecks", "Insights", "waiting times between activities of an event log"),
-        EvalTask("quotes", "Quotes", "quote lines and open points from requests and a catalogue"),
+        EvalTask(
+            "quotes",
+            "Quotes",
+            "quote lines and open points from requests and a catalogue",
+            adapter="wendbaar.evals.quotes",
+        ),
         EvalTask(
             "pii", "Privacy", "personal data spans in Dutch text", adapter="wendbaar.evals.pii"
         ),

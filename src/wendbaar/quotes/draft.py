@@ -1,0 +1,740 @@
+"""Draft quote lines from a customer request, a catalogue and the house rules.
+
+`draft_lines(request_text, catalogue, rules, language) -> Draft`: every line says why it is there
+(the request words and the catalogue row) and how sure the engine is; what cannot be priced from
+the catalogue becomes an open point, never a guessed price.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from wendbaar.quotes.rules import Bundle, Rules
+
+NUMBER_WORDS = {
+    "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9,
+    "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
+    "zestien": 16, "twintig": 20, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12,
+    "fifteen": 15, "sixteen": 16, "twenty": 20, "beide": 2, "both": 2,
+}  # fmt: skip
+NUM = r"(\d+(?:[.,]\d+)?)"
+FAULT = re.compile(
+    r"storing|error|foutcode|lekt|lekkage|\bleak|doorlopen|doorloopt|kapot|werkt niet|niet meer warm|"
+    r"no hot water|geen warm water|not working|broken|brommend",
+    re.I,
+)
+REPLACE = re.compile(
+    r"vervang|replac|nieuw|new\b|plaatsen|install|monteren|aanleggen|ophangen", re.I
+)
+
+
+@dataclass
+class Line:
+    sku: str
+    quantity: Decimal
+    unit: str
+    why: str
+    confidence: float
+
+
+@dataclass
+class Draft:
+    lines: list[Line] = field(default_factory=list)
+    open_points: list[str] = field(default_factory=list)
+
+
+def normalise_text(text: str) -> str:
+    text = text.replace("m2", "m²").replace("m3", "m³").replace("\u00a0", " ")
+    words = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    text = re.sub(r"\ba dozen\b", "12", text, flags=re.I)
+    return re.sub(
+        rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1).lower()]), text, flags=re.I
+    )
+
+
+def _dec(value: str) -> Decimal:
+    return Decimal(value.replace(",", "."))
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def clauses(text: str) -> list[str]:
+    return [c.strip() for c in re.split(r"[.!?;,\n]|\s(?:en|and|maar|but)\s", text) if c.strip()]
+
+
+def any_cue(patterns, text: str) -> re.Match | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match:
+            return match
+    return None
+
+
+def number_before(text: str, start: int, window: int = 30) -> Decimal | None:
+    before = text[max(0, start - window) : start]
+    found = re.findall(
+        NUM + r"\s*(?:st\.?|stuks?|x|nieuwe|extra|grote|kleine|losse|dubbele|\w+e)?\s*$", before
+    )
+    if found:
+        return _dec(found[-1])
+    found = re.findall(NUM + r"\s+\w+\s*$", before)
+    return _dec(found[-1]) if found else None
+
+
+class Catalogue:
+    def __init__(self, rows: list[dict]):
+        self.rows = {row["sku"]: row for row in rows}
+
+    def __contains__(self, sku: str) -> bool:
+        return sku in self.rows
+
+    def unit(self, sku: str) -> str:
+        return self.rows[sku].get("unit", "stuk")
+
+    def name(self, sku: str) -> str:
+        return self.rows[sku].get("name", sku)
+
+    def radiators(self):
+        """(sku, type, height, length) of the panel radiators, read from the names."""
+        out = []
+        for sku, row in self.rows.items():
+            match = re.search(r"type (\d\d),\s*(\d+) x (\d+)", row.get("name", ""))
+            if match:
+                out.append((sku, match.group(1), int(match.group(2)), int(match.group(3))))
+        return out
+
+
+class Builder:
+    def __init__(self, catalogue: Catalogue, rules: Rules, language: str):
+        self.catalogue, self.rules, self.language = catalogue, rules, language
+        self.lines: dict[str, Line] = {}
+        self.open_points: list[str] = []
+        self.hours: dict[str, Decimal] = {}
+        self.onsite = False
+        self.labour_needed = False
+
+    def point(self, nl: str, en: str) -> None:
+        text = en if self.language == "en" else nl
+        if text not in self.open_points:
+            self.open_points.append(text)
+
+    def add(self, sku: str, quantity, why: str, confidence: float = 0.9) -> None:
+        quantity = Decimal(quantity)
+        if sku not in self.catalogue or quantity <= 0:
+            self.point(f"{why}: geen catalogusartikel {sku}", f"{why}: no catalogue item {sku}")
+            return
+        line = self.lines.get(sku)
+        if line:
+            line.quantity += quantity
+            line.why += f"; {why}"
+            line.confidence = min(line.confidence, confidence)
+        else:
+            name = self.catalogue.name(sku)
+            self.lines[sku] = Line(
+                sku, quantity, self.catalogue.unit(sku), f"{why} -> {name}", confidence
+            )
+
+    def labour(self, kind: str, hours, why: str) -> None:
+        hours = Decimal(hours)
+        if hours > 0:
+            self.hours[kind] = self.hours.get(kind, Decimal(0)) + hours
+            self.labour_needed = True
+
+
+def _find_place(text: str, rules: Rules):
+    """(zone sku, place) or (None, place outside) or (None, None)."""
+    for name, town in rules.neighbourhoods.items():
+        if re.search(rf"\b{re.escape(name)}\b", text, re.I):
+            text = text + f" {town}"
+    hits = []
+    for sku, places in rules.zones:
+        for place in places:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text, re.I):
+                hits.append((len(place), match.start(), sku, place))
+    if hits:
+        hits.sort(key=lambda h: (-h[0], h[1]))
+        return hits[0][2], hits[0][3]
+    match = re.search(
+        r"(?:wonen|woon|woonachtig|woonplaats|plaats|adres|live|living|located|based)\s*(?:in|te|:)?\s*:?\s*"
+        r"(?:[\w.]+straat \d+,?\s*|[\w.]+laan \d+,?\s*)?([A-Z][a-z]+|[a-z]{4,})",
+        text,
+    )
+    if match and match.group(1).lower() not in {
+        "een",
+        "het",
+        "the",
+        "a",
+        "ons",
+        "our",
+        "de",
+        "huis",
+        "house",
+    }:
+        return None, match.group(1).capitalize()
+    return None, None
+
+
+def _radiators(b: Builder, text: str) -> None:
+    defaults = b.rules.defaults
+    panel_sentences = []
+    for sentence in sentences(text):
+        if re.search(r"radiator|radiatoren|radiators", sentence, re.I):
+            stripped = re.sub(
+                r"\w*(handdoek|design|badkamer|towel|elektrische)\w*radiator\w*|radiator(en)?(kra\w+|kno\w+|thermost\w+)|"
+                r"radiator\w* (?:\w+ )?vervangen door|replace the radiator with",
+                "",
+                sentence,
+                flags=re.I,
+            )
+            if re.search(r"\bradiator(en|s)?\b", stripped, re.I) and not re.search(
+                r"slimme|smart", stripped, re.I
+            ):
+                panel_sentences.append(stripped)
+        elif panel_sentences and re.search(r"\b(cm|meter|breed|hoog|lang)\b", sentence, re.I):
+            panel_sentences.append(sentence)
+    if panel_sentences:
+        joined = " ".join(panel_sentences)
+        match = re.search(r"\bradiator(en|s)?\b", joined, re.I)
+        count = number_before(joined, match.start()) or Decimal(1)
+        rtype = defaults.get("radiator_type", "22")
+        if re.search(r"enkele plaat|enkel paneel|type 11|single panel", joined, re.I):
+            rtype = "11"
+        elif re.search(r"type 33|drie panelen|triple", joined, re.I):
+            rtype = "33"
+        height = int(defaults.get("radiator_height", 600))
+        lengths: list[tuple[Decimal, int]] = []
+        grid = re.search(r"(\d{2,3})\s*x\s*(\d{2,3})", joined)
+        if grid:
+            h, length = int(grid.group(1)), int(grid.group(2))
+            height, lengths = (
+                (h * 10 if h < 100 else h),
+                [(count, length * 10 if length < 300 else length)],
+            )
+        else:
+            h = re.search(r"(\d{2,3})\s*(?:cm|mm)?\s*(?:hoog|high|tall)", joined, re.I)
+            if h:
+                value = int(h.group(1))
+                height = value * 10 if value < 100 else value
+            body = re.sub(r"(\d{2,3})\s*(?:cm|mm)?\s*(?:hoog|high|tall)", " ", joined, flags=re.I)
+            for m in re.finditer(
+                r"(?:(\d+)\s+(?:zijn|is|van|of|at|stuks?)\s+)?(?:ongeveer\s+|about\s+|ca\.?\s+)?"
+                r"(?:(\d+)\s*meter\s*(\d{2})?|(\d+(?:[.,]\d+)?)\s*(?:m|meter|metre)\b|(\d{2,4})\s*(?:cm|mm)\b)",
+                body,
+                re.I,
+            ):
+                if m.group(2):
+                    mm = int(m.group(2)) * 1000 + (int(m.group(3)) * 10 if m.group(3) else 0)
+                elif m.group(4):
+                    mm = int(_dec(m.group(4)) * 1000)
+                else:
+                    value = int(m.group(5))
+                    mm = value * 10 if value < 300 else value
+                n = Decimal(m.group(1)) if m.group(1) else None
+                lengths.append((n, mm))
+        if not lengths:
+            lengths = [(count, None)]
+        elif len(lengths) == 1 or any(n is None for n, _ in lengths):
+            lengths = (
+                [(count, lengths[0][1])]
+                if len(lengths) == 1
+                else [(n or 1, mm) for n, mm in lengths]
+            )
+        options = [r for r in b.catalogue.radiators() if r[1] == rtype] or b.catalogue.radiators()
+        for n, mm in lengths:
+            pool = [r for r in options if r[2] == height] or options
+            if mm is None:
+                b.point("radiatormaat onbekend; opmeten", "radiator size unknown; to be measured")
+                continue
+            sku = min(pool, key=lambda r: abs(r[3] - mm))[0]
+            b.add(sku, n, f"radiator type {rtype}, {height} x {mm} mm")
+            new_spot = re.search(
+                r"geen leidingen|nieuwe (plek|leidingen)|new (spot|pipes|location)|no pipes",
+                text,
+                re.I,
+            )
+            b.labour("standard", (3 if new_spot else Decimal("1.5")) * n, "radiator")
+        if re.search(r"\b(zwart|black|antraciet|anthracite|grijs|grey|gray)\b", joined, re.I):
+            b.point(
+                "gevraagde kleur niet in catalogus (standaard wit)",
+                "requested colour not in catalogue (white used)",
+            )
+    towel = re.search(
+        r"handdoekradiator|badkamerradiator|towel (radiator|rail)|towel warmer", text, re.I
+    )
+    if towel:
+        around = text[max(0, towel.start() - 80) : towel.end() + 80]
+        if re.search(r"elektri|stekker|plug|electric", around, re.I):
+            b.add("RAD-BAD-EL", 1, f"'{towel.group(0)}' elektrisch")
+        else:
+            b.add("RAD-BAD-1200", 1, f"'{towel.group(0)}' op cv")
+            b.labour("standard", Decimal("1.5"), "badkamerradiator")
+            if re.search(r"\b(zwart|black|antraciet|anthracite)\b", around, re.I):
+                b.point(
+                    "kleur zwart voor de handdoekradiator niet in catalogus (standaard wit)",
+                    "black towel radiator not in catalogue (white used)",
+                )
+    design = re.search(r"designradiator|design radiator", text, re.I)
+    if design:
+        b.add("RAD-DESIGN", number_before(text, design.start()) or 1, "designradiator")
+        b.labour("standard", Decimal("1.5"), "designradiator")
+    valve = re.search(
+        r"thermost\w*\s*(radiator)?kra\w*|radiatorkra\w*|thermostatic (radiator )?valves?",
+        text,
+        re.I,
+    )
+    if valve:
+        n = number_before(text, valve.start()) or Decimal(1)
+        b.add("RAD-TRK", n, f"'{valve.group(0)}'")
+        if not panel_sentences:
+            b.labour("standard", Decimal("0.5") * n, "radiatorkraan")
+    knob = re.search(
+        r"slimme radiatorkno\w*|smart (radiator )?(knob|valve|thermostat head)s?|radiatorknop\w*",
+        text,
+        re.I,
+    )
+    if knob:
+        n = number_before(text, knob.start()) or Decimal(1)
+        b.add("RAD-SLIMKNOP", n, f"'{knob.group(0)}'")
+        if re.search(r"monteren|plaatsen|installeren|fit|install", text, re.I) and not re.search(
+            r"zelf|myself", text, re.I
+        ):
+            b.labour("standard", Decimal("0.25") * n, "slimme knoppen monteren")
+
+
+def _ketel(b: Builder, text: str) -> None:
+    for sentence in sentences(text):
+        ketel = re.search(
+            r"combiketel|cv-?ketel|\bketel\b|combi ?boiler|soloketel|gas boiler|\bboiler\b",
+            sentence,
+            re.I,
+        )
+        if not ketel or not re.search(r"vervang|replac|nieuwe|new |similar", sentence, re.I):
+            continue
+        if re.search(
+            r"boiler (van )?\d+ ?l|\d+ ?liter|warmtepomp|heat pump|verwijder|remov", sentence, re.I
+        ):
+            continue
+        low = text.lower()
+        cw = re.search(r"cw ?([456])", low)
+        if re.search(r"\bsolo|aparte boiler|separate (hot water )?(tank|cylinder)", low):
+            sku = "CV-SOLO24"
+        elif cw:
+            sku = {"4": "CV-HR25-CW4", "5": "CV-HR30-CW5", "6": "CV-HR36-CW6"}[cw.group(1)]
+        elif re.search(r"2 badkamers|2 bathrooms|twee badkamers", low):
+            sku = "CV-HR36-CW6"
+        elif re.search(
+            r"appartement|apartment|flat\b|alleen (een )?douche|one shower|only a shower|\b25 ?kw",
+            low,
+        ):
+            sku = "CV-HR25-CW4"
+        elif re.search(r"\bbad\b|bath\b|2 douches|eengezinswoning|family home|\b30 ?kw", low):
+            sku = "CV-HR30-CW5"
+        elif re.search(r"\b36 ?kw", low):
+            sku = "CV-HR36-CW6"
+        else:
+            b.point(
+                "cv-ketel: warmwaterklasse/woningtype onbekend", "boiler: hot-water class unknown"
+            )
+            b.labour("standard", 6, "cv-ketel vervangen")
+            b.add("CV-ROOKGAS", 1, "ketelvervanging")
+            b.add("CV-DEMONT", 1, "ketelvervanging")
+            return
+        b.add(sku, 1, f"'{ketel.group(0)}' vervangen")
+        b.add("CV-ROOKGAS", 1, "ketelvervanging")
+        b.add("CV-DEMONT", 1, "ketelvervanging")
+        b.labour("standard", 6, "cv-ketel vervangen")
+        return
+
+
+def _thermostat(b: Builder, text: str) -> None:
+    cleaned = re.sub(
+        r"douchethermostaat|thermostaatkra\w*|thermostatische \w+|radiatorthermostaat|shower thermostat|"
+        r"thermostatic \w+|thermostaatkraan|ruimtethermostaat vloer\w*",
+        "",
+        text,
+        flags=re.I,
+    )
+    match = re.search(r"(kamer)?thermostaat|thermostat\b", cleaned, re.I)
+    if not match:
+        return
+    around = cleaned[max(0, match.start() - 60) : match.end() + 60]
+    slim = re.search(r"slim|smart|\bapp\b|opentherm|modulerend", around, re.I)
+    b.add("CV-THERM-SLIM" if slim else "CV-THERM-AAN", 1, f"'{match.group(0)}'")
+    b.labour("standard", 1, "thermostaat")
+
+
+def _floor(b: Builder, text: str) -> None:
+    low = text.lower()
+    area = re.search(
+        NUM + r"\s*(?:-|tot|to)?\s*(\d+)?\s*(?:m²|vierkante meter|square met)", text, re.I
+    )
+    electric = re.search(
+        r"elektrische vloerverwarming|vloerverwarmingsmat|verwarmingsmat|electric (underfloor|floor) heating|heating mat",
+        low,
+    )
+    water = re.search(r"vloerverwarming|underfloor heating|floor heating", low)
+    if not (electric or water) or not area:
+        return
+    size = _dec(area.group(2) or area.group(1))
+    if area.group(2):
+        b.point("oppervlakte is een bereik; opmeten", "area given as a range; to be measured")
+    if electric:
+        b.add("VVW-ELMAT", size, f"'{electric.group(0)}' {size} m²")
+        b.add("VVW-THERM", 1, "thermostaat per ruimte")
+        b.labour("electrical", 2, "elektrische vloerverwarming")
+        return
+    sku = "VVW-NOP" if re.search(r"noppen|nopjes|dekvloer|new screed", low) else "VVW-FREES"
+    b.add(sku, size, f"'{water.group(0)}' {size} m²")
+    for step in b.rules.defaults.get("verdeler", []):
+        if size <= step["max_m2"]:
+            b.add(step["sku"], 1, f"verdeler bij {size} m²")
+            break
+    else:
+        b.point(
+            "verdeler: oppervlakte te groot voor standaardverdeler",
+            "manifold: area too large for a standard manifold",
+        )
+    b.labour("standard", 4, "vloerverwarming")
+
+
+def _heat_pumps(b: Builder, text: str) -> None:
+    low = text.lower()
+    if re.search(r"zwembad|swimming pool|warmtepompboiler", low):
+        return
+    airco = re.search(r"\bairco|air ?con\w*|split ?unit", low)
+    if airco and not re.search(r"onderhoud|service|maintenance", low):
+        units = re.search(
+            r"(\d+)\s*(?:binnendel\w*|units?|airco'?s|indoor units?|slaapkamers|kamers|rooms|bedrooms)",
+            low,
+        )
+        n = Decimal(units.group(1)) if units else Decimal(1)
+        for sku in ("WP-AIRCO35", "WP-OPST", "ELK-GROEP1F"):
+            b.add(sku, n, "airco single-split")
+        b.labour("standard", 5 * n, "airco")
+        b.labour("apprentice", 5 * n, "airco")
+        return
+    if not re.search(r"warmtepomp|heat ?pump", low) or re.search(
+        r"onderhoud|service|maintenance", low
+    ):
+        return
+    if re.search(r"hybride|hybrid", low):
+        for sku in ("WP-HYB4", "WP-OPST", "ELK-GROEP1F"):
+            b.add(sku, 1, "hybride warmtepomp")
+        b.labour("standard", 8, "hybride warmtepomp")
+        b.labour("apprentice", 8, "hybride warmtepomp")
+        return
+    if re.search(
+        r"all-?electric|lucht-?water|air-to-water|air to water|volledig elektrisch|off gas|van het gas",
+        low,
+    ):
+        kw = re.search(r"\b([468])\s*kw", low)
+        if not kw:
+            b.point(
+                "vermogen warmtepomp onbekend; warmteverliesberekening nodig",
+                "heat pump capacity unknown; heat-loss calculation needed",
+            )
+            return
+        b.add(f"WP-LW{kw.group(1)}", 1, f"all-electric warmtepomp {kw.group(1)} kW")
+        people = re.search(
+            r"(\d+)\s*(?:personen|people|persons)|family of (\d+)|gezin (?:van|met) (\d+)", low
+        )
+        n_people = int(next(g for g in people.groups() if g)) if people else 0
+        large = ("300" in low and re.search(r"300\s*(l|liter|litre)", low)) or n_people >= int(
+            b.rules.defaults.get("boiler_tank_large_from_people", 5)
+        )
+        b.add("WP-BOIL300" if large else "WP-BOIL200", 1, "boilervat")
+        b.add("WP-OPST", 1, "opstelset buitendeel")
+        b.add("ELK-GROEP3F", 1, "warmtepompgroep")
+        if re.search(r"verwijder|remov|eruit|weg\b|demont|afvoeren", low):
+            b.add("CV-DEMONT", 1, "oude cv-ketel verwijderen")
+        b.labour("standard", 16, "all-electric warmtepomp")
+        b.labour("apprentice", 16, "all-electric warmtepomp")
+        return
+    b.point(
+        "type warmtepomp (hybride of all-electric) niet opgegeven",
+        "heat pump type (hybrid or all-electric) not stated",
+    )
+    b.point(
+        "vermogen onbekend; warmteverliesberekening/opname nodig",
+        "capacity unknown; heat-loss calculation needed",
+    )
+
+
+def _solar(b: Builder, text: str) -> bool:
+    low = text.lower()
+    match = re.search(r"zonnepane\w*|solar panels?|\bpv[- ]panel\w*|panelen", low)
+    if not match or re.search(
+        r"reinig|schoonma|clean|hebben (al )?(sinds|zonnepanelen)|since \d{4}|sinds \d{4}|already have",
+        low,
+    ):
+        return False
+    n = number_before(low, match.start(), 40)
+    if n is None:
+        m = re.search(r"(\d+)\s*(?:stuks|panelen|panels)|passen er .{0,20}?(\d+)|(\d+) op\b", low)
+        n = Decimal(next(g for g in m.groups() if g)) if m else None
+    if n is None:
+        b.point("aantal zonnepanelen onbekend", "number of solar panels unknown")
+        return True
+    if re.search(r"bedrijf|kantoor|loods|business|office building|warehouse", low):
+        b.point(
+            "zonnepanelen op bedrijfspand (0%-tarief n.v.t.; niet in catalogus)",
+            "solar on a business building (not in catalogue)",
+        )
+    panel = "ZP-450" if re.search(r"glas-glas|glass-glass|450", low) else "ZP-430"
+    mount = (
+        "ZP-MONT-PLAT"
+        if re.search(r"plat(te)? dak|flat roof|oost-west|east-west", low)
+        else "ZP-MONT-SCHUIN"
+    )
+    for sku in (panel, mount, "ZP-INST"):
+        b.add(sku, n, f"{n} zonnepanelen")
+    for step in b.rules.defaults.get("omvormer", []):
+        if n <= step["max_panels"]:
+            b.add(step["sku"], 1, f"omvormer bij {n} panelen")
+            break
+    else:
+        b.point(
+            "omvormer: meer panelen dan standaard; maatwerk",
+            "inverter: more panels than standard; custom",
+        )
+    b.add("ZP-AANSL", 1, "aansluiting omvormer")
+    return True
+
+
+def _battery(b: Builder, text: str) -> None:
+    low = text.lower()
+    match = re.search(r"thuisbatterij|home battery|batterij|thuisaccu|battery", low)
+    if not match or re.search(r"uitbreid|extension|extra module", low):
+        return
+    kwh = re.search(NUM + r"\s*kwh", low)
+    size = _dec(kwh.group(1)) if kwh else None
+    if size is None:
+        b.point("capaciteit thuisbatterij onbekend", "battery capacity unknown")
+        return
+    big = size >= Decimal("7.5")
+    b.add("BAT-10" if big else "BAT-5", 1, f"thuisbatterij {size} kWh")
+    b.add("ELK-GROEP3F" if big else "ELK-GROEP1F", 1, "batterijgroep")
+    b.add("BAT-EMS", 1, "energiemanager")
+    b.labour("electrical", 4, "thuisbatterij")
+
+
+def _charger(b: Builder, text: str) -> None:
+    low = text.lower()
+    match = re.search(
+        r"laadpa\w+|laadpunt|laadstation|wallbox|(ev |home ev |car )?charger|charging (point|station)",
+        low,
+    )
+    if not match:
+        return
+    n = number_before(low, match.start()) or Decimal(1)
+    three = re.search(r"\b11\s*kw|krachtstroom|3[- ]?fase|drie fase|three[- ]phase|3[- ]phase", low)
+    one = re.search(r"7[.,]4|1[- ]?fase|single[- ]phase|één fase|enkele fase", low)
+    if not three and not one:
+        b.point(
+            "aansluiting (1- of 3-fase) onbekend voor laadpaal",
+            "connection (1- or 3-phase) unknown for the charger",
+        )
+        return
+    big = bool(three) and not re.search(r"7[.,]4", low)
+    b.add("LP-11KW" if big else "LP-7KW", n, "laadpaal")
+    b.add("ELK-GROEP3F" if big else "ELK-GROEP1F", n, "groep voor laadpaal")
+    free = re.search(
+        r"vrijstaand|staander|free-?standing|op de oprit|in de tuin|on the driveway", low
+    )
+    hours = Decimal(4 if free else 3)
+    b.labour("electrical", hours * n, "laadpaal")
+    if free:
+        b.add("LP-PAAL", n, "vrijstaande laadpaal")
+    metres = [
+        (m.start(), _dec(m.group(1)))
+        for m in re.finditer(NUM + r"\s*(?:m|meter|metres|meters)\b(?!²)", low)
+    ]
+    if metres:
+        b.add("LP-KABEL", metres[0][1] * n, f"kabel {metres[0][1]} m")
+        for start, value in metres[1:]:
+            if re.search(
+                r"bestrating|graaf|sleuf|trench|onder de|under the|tuin|garden",
+                low[start : start + 60],
+            ):
+                b.add("LP-GRAAF", value, f"sleuf {value} m")
+                break
+        else:
+            if free:
+                b.point("lengte sleuf onbekend", "trench length unknown")
+    else:
+        b.point(
+            "kabellengte laadpaal onbekend; opmeten", "charger cable length unknown; to be measured"
+        )
+    if re.search(r"load ?balanc", low):
+        b.add("LP-LOADBAL", 1, "load balancing")
+
+
+def _groepenkast(b: Builder, text: str) -> None:
+    low = text.lower()
+    match = re.search(r"groepenkast|zekeringkast|fuse ?box|consumer unit|meterkast", low)
+    if not match or not re.search(r"vervang|replac|nieuwe|moderne|new ", low):
+        return
+    if "meterkast" in match.group(0) and not re.search(r"draadzekering|oude kast|groepen", low):
+        return
+    if re.search(r"3[- ]?fase|krachtstroom|three[- ]phase|3[- ]phase", low):
+        b.add(
+            "ELK-GK3F12" if re.search(r"12 groepen|12 groups", low) else "ELK-GK3F8",
+            1,
+            "groepenkast 3-fase",
+        )
+        b.labour("electrical", 8, "groepenkast 3-fase")
+    else:
+        b.add("ELK-GK1F", 1, "groepenkast 1-fase")
+        b.labour("electrical", 6, "groepenkast 1-fase")
+
+
+def _boiler(b: Builder, text: str) -> None:
+    match = re.search(
+        r"(elektrische )?boiler\w*\s*(?:van\s*)?(80|120)\s*(?:l|liter|litre)|(80|120)\s*(?:l|liter|litre)\w*\s*(?:elektrische )?boiler",
+        text,
+        re.I,
+    )
+    if match:
+        size = match.group(2) or match.group(3)
+        b.add(f"SAN-BOILER{size}", 1, f"boiler {size} liter")
+        b.labour("standard", 3, "elektrische boiler")
+
+
+def _bundle(b: Builder, bundle: Bundle, text: str) -> bool:
+    if bundle.skip_if and any_cue(bundle.skip_if, text):
+        return False
+    match = any_cue(bundle.cues, text)
+    if not match:
+        return False
+    n = Decimal(1)
+    if bundle.count == "number":
+        n = number_before(text, match.start()) or Decimal(1)
+        for near in bundle.count_near:
+            m = re.search(rf"(\d+)\s*{near}", text, re.I)
+            if m:
+                n = Decimal(m.group(1))
+    for sku, qty in bundle.lines:
+        b.add(sku, qty * n, f"'{match.group(0)}' ({bundle.name})")
+    for cues, sku, qty in bundle.extras:
+        extra = any_cue(cues, text)
+        if extra:
+            b.add(sku, qty, f"'{extra.group(0)}' ({bundle.name})")
+    for kind, hours in bundle.labour.items():
+        b.labour(kind, hours * n, bundle.name)
+    if bundle.onsite:
+        b.onsite = True
+    return True
+
+
+def draft_lines(request_text: str, catalogue, rules: Rules, language: str = "nl") -> Draft:
+    """Lines and open points for one request. `catalogue` is a list of row dicts (sku, name, unit, ...)."""
+    cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(list(catalogue))
+    language = "en" if (language or "").lower().startswith("en") else "nl"
+    text = normalise_text(request_text or "")
+    b = Builder(cat, rules, language)
+    before = len(b.lines)
+    _ketel(b, text)
+    _thermostat(b, text)
+    _radiators(b, text)
+    _floor(b, text)
+    _heat_pumps(b, text)
+    solar = _solar(b, text)
+    solar_lines = {s for s in b.lines if s.startswith("ZP-")}
+    _battery(b, text)
+    _charger(b, text)
+    _groepenkast(b, text)
+    _boiler(b, text)
+    for bundle in rules.bundles:
+        _bundle(b, bundle, text)
+    other_work = bool(set(b.lines) - solar_lines) or b.hours
+    if len(b.lines) > before and (set(b.lines) - solar_lines - {"CV-ABO"}):
+        b.onsite = True
+    if b.hours:
+        b.onsite = True
+    # a fault whose cause is unknown: diagnosis hour, parts as an open point
+    for clause in clauses(text):
+        if (
+            FAULT.search(clause)
+            and not REPLACE.search(clause)
+            and not re.search(r"verstopt|ontstop|blocked|clogged|kapot.*vervang", clause, re.I)
+        ):
+            touched = [
+                line
+                for line in b.lines.values()
+                if any(w in clause.lower() for w in _words(line.why))
+            ]
+            if not touched:
+                b.labour("standard", 1, "diagnose storing")
+                b.onsite = True
+                b.point(
+                    "oorzaak storing en benodigde onderdelen onbekend (diagnose ter plaatse)",
+                    "cause of the fault and any parts needed are unknown until diagnosed on site",
+                )
+                break
+    for item in rules.not_offered:
+        for sentence in sentences(text):
+            if any_cue(item.cues, sentence) and not re.search(
+                r"\bzelf\b|\beigen\b|door (de|onze|een) |doet de|ourselves|our own|\bal\b|geïsoleerd|goed ge",
+                sentence,
+                re.I,
+            ):
+                b.point(item.text["nl"], item.text["en"])
+                break
+    material_only = bool(any_cue(rules.self_install_cues, text) or any_cue(rules.pickup_cues, text))
+    if material_only:
+        b.hours.clear()
+        b.onsite = False
+        if any_cue(rules.delivery_cues, text) and b.lines:
+            b.add(rules.delivery_sku, 1, "bezorging materiaal")
+    evening = any_cue(rules.evening_cues, text)
+    for kind, hours in b.hours.items():
+        sku = rules.labour[kind]
+        if kind == "standard" and evening:
+            sku = rules.labour["evening"]
+        b.add(sku, hours, f"arbeid ({kind})", 0.8)
+    only_solar = solar and not other_work
+    if b.onsite and not only_solar and b.lines and set(b.lines) != {"CV-ABO"}:
+        zone, place = _find_place(text, rules)
+        if zone:
+            b.add(zone, 1, f"plaats {place}")
+        else:
+            distance = re.search(r"(\d+)\s*km", text, re.I)
+            if place and distance:
+                b.add(
+                    rules.distance_sku,
+                    _dec(distance.group(1)),
+                    f"{place}, {distance.group(1)} km enkele reis",
+                )
+            elif place:
+                b.point(
+                    f"{place} ligt buiten de vaste zones; reiskosten (afstand) nog te bepalen",
+                    f"{place} is outside the travel zones; travel cost (distance) to be agreed",
+                )
+            else:
+                b.point("adres/plaats onbekend", "address/place unknown")
+    elif not b.lines and not _find_place(text, rules)[0] and not _find_place(text, rules)[1]:
+        b.point("adres/plaats onbekend", "address/place unknown")
+    limits = rules.defaults.get("max_quantity", {})
+    lines = []
+    for line in b.lines.values():
+        limit = limits.get(line.unit)
+        if limit is not None and line.quantity > Decimal(str(limit)):
+            b.point(
+                f"hoeveelheid {line.quantity} {line.unit} voor {line.sku} onwaarschijnlijk; controleren",
+                f"quantity {line.quantity} {line.unit} for {line.sku} implausible; please check",
+            )
+            continue
+        lines.append(line)
+    if not lines and not b.open_points:
+        b.point(
+            "niets in de aanvraag staat in de catalogus",
+            "nothing in the request is in the catalogue",
+        )
+    return Draft(lines=lines, open_points=b.open_points)
+
+
+def _words(why: str) -> set[str]:
+    return set(re.findall(r"[a-zà-ÿ]{4,}", why.lower())) - {"arbeid", "standard"}
