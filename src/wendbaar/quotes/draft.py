@@ -20,7 +20,7 @@ NUMBER_WORDS = {
 }  # fmt: skip
 NUM = r"(\d+(?:[.,]\d+)?)"
 FAULT = re.compile(
-    r"storing|error|foutcode|lekt|lekkage|\bleak|doorlopen|doorloopt|kapot|werkt niet|niet meer warm|"
+    r"storing|error|foutcode|\blekt\b|lekkage|\bleak|doorlopen|doorloopt|kapot|werkt niet|niet meer warm|"
     r"no hot water|geen warm water|not working|broken|brommend",
     re.I,
 )
@@ -58,7 +58,7 @@ def _dec(value: str) -> Decimal:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n+", text) if s.strip()]
 
 
 def clauses(text: str) -> list[str]:
@@ -76,7 +76,9 @@ def any_cue(patterns, text: str) -> re.Match | None:
 def number_before(text: str, start: int, window: int = 30) -> Decimal | None:
     before = text[max(0, start - window) : start]
     found = re.findall(
-        NUM + r"\s*(?:st\.?|stuks?|x|nieuwe|extra|grote|kleine|losse|dubbele|\w+e)?\s*$", before
+        NUM
+        + r"\s*(?:st\.?|stuks?|x|nieuwe|extra|grote|kleine|losse|dubbele|\w+e)?\s*(?:extra|dubbele|\w+e)?\s*$",
+        before,
     )
     if found:
         return _dec(found[-1])
@@ -265,8 +267,9 @@ def _radiators(b: Builder, text: str) -> None:
         r"handdoekradiator|badkamerradiator|towel (radiator|rail)|towel warmer", text, re.I
     )
     if towel:
-        around = text[max(0, towel.start() - 80) : towel.end() + 80]
-        if re.search(r"elektri|stekker|plug|electric", around, re.I):
+        around = next((s for s in sentences(text) if towel.group(0) in s), text)
+        around = next((c for c in around.split("\n") if towel.group(0) in c), around)
+        if re.search(r"elektri\w* (handdoek|badkamer)|stekker|plug|electric towel", around, re.I):
             b.add("RAD-BAD-EL", 1, f"'{towel.group(0)}' elektrisch")
         else:
             b.add("RAD-BAD-1200", 1, f"'{towel.group(0)}' op cv")
@@ -416,6 +419,9 @@ def _heat_pumps(b: Builder, text: str) -> None:
         b.labour("standard", 5 * n, "airco")
         b.labour("apprentice", 5 * n, "airco")
         return
+    low = " ".join(
+        x for x in sentences(low) if not re.search(r"\blater\b|toekomst|future|eventually|ooit", x)
+    )
     if not re.search(r"warmtepomp|heat ?pump", low) or re.search(
         r"onderhoud|service|maintenance", low
     ):
