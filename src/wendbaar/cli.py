@@ -16,6 +16,8 @@ HYPHENATED_COMMANDS = {
     "import-tickets": "import_tickets",
     "poll-mailbox": "poll_mailbox",
     "retrain-triage": "retrain_triage",
+    "import-catalogue": "import_catalogue",
+    "export-catalogue": "export_catalogue",
 }
 
 
