@@ -192,7 +192,7 @@ def _radiators(b: Builder, text: str) -> None:
                 flags=re.I,
             )
             if re.search(r"\bradiator(en|s)?\b", stripped, re.I) and not re.search(
-                r"slimme|smart", stripped, re.I
+                r"(slimme|smart) radiator", stripped, re.I
             ):
                 panel_sentences.append(stripped)
         elif panel_sentences and re.search(r"\b(cm|meter|breed|hoog|lang)\b", sentence, re.I):
