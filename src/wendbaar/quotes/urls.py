@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401 - the views land with the quotes pages
+from django.urls import path
+
+from wendbaar.quotes import views
 
 app_name = "quotes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("catalogue/", views.catalogue_list, name="catalogue"),
+    path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
+    path("catalogue/export/", views.catalogue_export, name="catalogue_export"),
+]
