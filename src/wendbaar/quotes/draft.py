@@ -14,9 +14,12 @@ from wendbaar.quotes.rules import Bundle, Rules
 NUMBER_WORDS = {
     "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9,
     "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
-    "zestien": 16, "twintig": 20, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20,
+    "vijfentwintig": 25, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60,
+    "anderhalf": 1.5, "anderhalve": 1.5, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12,
-    "fifteen": 15, "sixteen": 16, "twenty": 20, "beide": 2, "both": 2,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "beide": 2, "both": 2,
 }  # fmt: skip
 NUM = r"(\d+(?:[.,]\d+)?)"
 FAULT = re.compile(
@@ -176,7 +179,19 @@ def _find_place(text: str, rules: Rules):
         "house",
     }:
         return None, match.group(1).capitalize()
+    # "vervangen in Zwolle", "a job in Groningen": a capitalised name after in/te/bij
+    for match in re.finditer(r"\b(?:in|te|near)\s+([A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)?)\b", text):
+        if match.group(1).lower() not in NOT_PLACES:
+            return None, match.group(1)
     return None, None
+
+
+NOT_PLACES = {
+    "de", "het", "een", "the", "our", "ons", "onze", "mijn", "my", "overleg", "principe",
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+    "oktober", "november", "december", "january", "february", "march", "may", "june", "july",
+    "august", "october", "week", "nederland", "holland", "netherlands", "ikea",
+}  # fmt: skip
 
 
 def _radiators(b: Builder, text: str) -> None:
@@ -186,6 +201,7 @@ def _radiators(b: Builder, text: str) -> None:
         if re.search(r"radiator|radiatoren|radiators", sentence, re.I):
             stripped = re.sub(
                 r"\w*(handdoek|design|badkamer|towel|elektrische)\w*radiator\w*|radiator(en)?(kra\w+|kno\w+|thermost\w+)|"
+                r"(thermostatic |smart )radiator\w*|radiator (valves?|knobs?|thermostats?|heads?)|"
                 r"radiator\w* (?:\w+ )?vervangen door|replace the radiator with",
                 "",
                 sentence,
@@ -272,8 +288,9 @@ def _radiators(b: Builder, text: str) -> None:
         if re.search(r"elektri\w* (handdoek|badkamer)|stekker|plug|electric towel", around, re.I):
             b.add("RAD-BAD-EL", 1, f"'{towel.group(0)}' elektrisch")
         else:
-            b.add("RAD-BAD-1200", 1, f"'{towel.group(0)}' op cv")
-            b.labour("standard", Decimal("1.5"), "badkamerradiator")
+            n = number_before(text, towel.start()) or Decimal(1)
+            b.add("RAD-BAD-1200", n, f"'{towel.group(0)}' op cv")
+            b.labour("standard", Decimal("1.5") * n, "badkamerradiator")
             if re.search(r"\b(zwart|black|antraciet|anthracite)\b", around, re.I):
                 b.point(
                     "kleur zwart voor de handdoekradiator niet in catalogus (standaard wit)",
@@ -281,8 +298,9 @@ def _radiators(b: Builder, text: str) -> None:
                 )
     design = re.search(r"designradiator|design radiator", text, re.I)
     if design:
-        b.add("RAD-DESIGN", number_before(text, design.start()) or 1, "designradiator")
-        b.labour("standard", Decimal("1.5"), "designradiator")
+        n = number_before(text, design.start()) or Decimal(1)
+        b.add("RAD-DESIGN", n, "designradiator")
+        b.labour("standard", Decimal("1.5") * n, "designradiator")
     valve = re.search(
         r"thermost\w*\s*(radiator)?kra\w*|radiatorkra\w*|thermostatic (radiator )?valves?",
         text,
@@ -310,7 +328,7 @@ def _radiators(b: Builder, text: str) -> None:
 def _ketel(b: Builder, text: str) -> None:
     for sentence in sentences(text):
         ketel = re.search(
-            r"combiketel|cv-?ketel|\bketel\b|combi ?boiler|soloketel|gas boiler|\bboiler\b",
+            r"combiketel|cv-?ketel|\bketel(?:\b|vervang)|combi ?boiler|soloketel|gas boiler|\bboiler\b",
             sentence,
             re.I,
         )
@@ -433,7 +451,7 @@ def _heat_pumps(b: Builder, text: str) -> None:
         b.labour("apprentice", 8, "hybride warmtepomp")
         return
     if re.search(
-        r"all-?electric|lucht-?water|air-to-water|air to water|volledig elektrisch|off gas|van het gas",
+        r"all[- ]?electric|lucht[-/ ]?water|air[-/ ]?to[-/ ]?water|air[-/]water|volledig elektrisch|off gas|van het gas",
         low,
     ):
         kw = re.search(r"\b([468])\s*kw", low)
@@ -605,6 +623,15 @@ def _boiler(b: Builder, text: str) -> None:
     )
     if match:
         size = match.group(2) or match.group(3)
+        # "de boiler van 80 liter ... vervangen door een 120 liter": the new size counts
+        wanted = re.search(
+            r"(?:vervang\w* door|door een|in plaats daarvan|replace\w* (?:it |him )?with|nieuwe?|new)\s+"
+            r"(?:\w+\s+){0,3}?(80|120)\s*(?:l|liter|litre)\b",
+            text[match.start() :],
+            re.I,
+        )
+        if wanted:
+            size = wanted.group(1)
         b.add(f"SAN-BOILER{size}", 1, f"boiler {size} liter")
         b.labour("standard", 3, "elektrische boiler")
 
@@ -689,7 +716,13 @@ def draft_lines(request_text: str, catalogue, rules: Rules, language: str = "nl"
             ):
                 b.point(item.text["nl"], item.text["en"])
                 break
-    material_only = bool(any_cue(rules.self_install_cues, text) or any_cue(rules.pickup_cues, text))
+    # "het tegelwerk doen we zelf" is about work we do not do, not about fitting our material
+    own_work = [
+        s for s in sentences(text) if not any(any_cue(i.cues, s) for i in rules.not_offered)
+    ]
+    material_only = any(
+        any_cue(rules.self_install_cues, s) or any_cue(rules.pickup_cues, s) for s in own_work
+    )
     if material_only:
         b.hours.clear()
         b.onsite = False
@@ -734,6 +767,9 @@ def draft_lines(request_text: str, catalogue, rules: Rules, language: str = "nl"
             )
             continue
         lines.append(line)
+    travel = {rules.distance_sku, *(sku for sku, _ in rules.zones)}
+    if lines and all(line.sku in travel for line in lines):
+        lines = []  # travel alone is no quote (the job itself was not priced)
     if not lines and not b.open_points:
         b.point(
             "niets in de aanvraag staat in de catalogus",

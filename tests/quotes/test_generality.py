@@ -1,0 +1,409 @@
+"""Generality probe: requests of our own (not from the eval set), written the way customers write,
+with the lines a careful estimator would quote under the house rules in bench/quotes_rules.toml.
+
+Each case is (text, language, expected lines {sku: qty}, open-point expectation). The open-point
+expectation is None (not checked), False (no open points) or a word that must occur in one.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from wendbaar.quotes.draft import draft_lines
+from wendbaar.quotes.rules import load_rules
+
+RULES_PATH = Path(__file__).resolve().parents[2] / "bench" / "quotes_rules.toml"
+
+CATALOGUE_ROWS = """
+ARB-MON|uur|Monteur per uur
+ARB-LRL|uur|Leerling-monteur per uur
+ARB-MON-AVW|uur|Monteur avond/weekend per uur
+ARB-ELM|uur|Elektromonteur per uur
+VRK-Z1|stuk|Voorrijkosten zone 1
+VRK-Z2|stuk|Voorrijkosten zone 2
+VRK-Z3|stuk|Voorrijkosten zone 3
+REIS-KM|km|Reiskosten buiten werkgebied per km
+BEZ-LEV|stuk|Bezorgkosten materiaal
+CV-HR25-CW4|stuk|HR-combiketel 25 kW CW4
+CV-HR30-CW5|stuk|HR-combiketel 30 kW CW5
+CV-HR36-CW6|stuk|HR-combiketel 36 kW CW6
+CV-SOLO24|stuk|HR-soloketel 24 kW
+CV-ROOKGAS|set|Rookgasafvoer-/luchttoevoerset 60/100
+CV-DEMONT|stuk|Demontage en afvoer oude cv-ketel
+CV-THERM-AAN|stuk|Kamerthermostaat aan/uit
+CV-THERM-SLIM|stuk|Slimme thermostaat modulerend
+CV-ONDERH|stuk|Onderhoudsbeurt cv-ketel
+CV-ABO|jaar|Onderhoudsabonnement cv-ketel per jaar
+RAD-22-600-400|stuk|Paneelradiator type 22, 600 x 400 mm
+RAD-22-600-600|stuk|Paneelradiator type 22, 600 x 600 mm
+RAD-22-600-800|stuk|Paneelradiator type 22, 600 x 800 mm
+RAD-22-600-1000|stuk|Paneelradiator type 22, 600 x 1000 mm
+RAD-22-600-1200|stuk|Paneelradiator type 22, 600 x 1200 mm
+RAD-22-400-1000|stuk|Paneelradiator type 22, 400 x 1000 mm (laag)
+RAD-33-600-1000|stuk|Paneelradiator type 33, 600 x 1000 mm
+RAD-11-600-800|stuk|Paneelradiator type 11, 600 x 800 mm
+RAD-BAD-1200|stuk|Badkamerradiator 1200 x 600 mm wit
+RAD-BAD-EL|stuk|Elektrische handdoekradiator 800 x 500 mm
+RAD-DESIGN|stuk|Designradiator verticaal 1800 x 600 mm antraciet
+RAD-TRK|set|Thermostatische radiatorkraan (set)
+RAD-SLIMKNOP|stuk|Slimme radiatorknop
+VVW-FREES|m²|Vloerverwarming infrezen per m²
+VVW-NOP|m²|Vloerverwarming op noppenplaat per m²
+VVW-VERD4|stuk|Vloerverwarmingsverdeler 4 groepen incl. pompunit
+VVW-VERD6|stuk|Vloerverwarmingsverdeler 6 groepen incl. pompunit
+VVW-VERD8|stuk|Vloerverwarmingsverdeler 8 groepen incl. pompunit
+VVW-ELMAT|m²|Elektrische vloerverwarmingsmat per m²
+VVW-THERM|stuk|Ruimtethermostaat vloerverwarming
+WP-HYB4|stuk|Hybride warmtepomp 4 kW
+WP-LW4|stuk|All-electric warmtepomp 4 kW
+WP-LW6|stuk|All-electric warmtepomp 6 kW
+WP-LW8|stuk|All-electric warmtepomp 8 kW
+WP-BOIL200|stuk|Boilervat 200 liter voor warmtepomp
+WP-BOIL300|stuk|Boilervat 300 liter voor warmtepomp
+WP-AIRCO35|stuk|Airco single-split 3,5 kW
+WP-OPST|set|Opstelset buitendeel
+WP-ONDERH|stuk|Onderhoudsbeurt warmtepomp/airco
+VENT-MVBOX|stuk|MV-box met vochtsensor
+VENT-RFT|stuk|Draadloze bediening MV-box
+VENT-WTW300|stuk|WTW-unit 300 m³/h
+VENT-WTW400|stuk|WTW-unit 400 m³/h
+VENT-FILTER|set|Filterset WTW-unit
+VENT-REINIG|stuk|Ventilatiekanalen reinigen en inregelen
+VENT-BADFAN|stuk|Badkamerventilator 100 mm met timer
+ZP-430|stuk|Zonnepaneel 430 Wp full black
+ZP-450|stuk|Zonnepaneel 450 Wp glas-glas
+ZP-MONT-SCHUIN|stuk|Montagesysteem schuin dak per paneel
+ZP-MONT-PLAT|stuk|Montagesysteem plat dak oost-west per paneel
+ZP-INST|stuk|Installatie zonnepaneel per paneel (woning)
+ZP-OMV36|stuk|Omvormer 3,6 kW 1-fase
+ZP-OMV50|stuk|Omvormer 5,0 kW 1-fase
+ZP-OMV80|stuk|Omvormer 8,0 kW 3-fase
+ZP-AANSL|stuk|Aansluiting omvormer in meterkast
+ZP-REINIG|stuk|Zonnepanelen reinigen per paneel
+BAT-5|stuk|Thuisbatterij 5,1 kWh (1-fase)
+BAT-10|stuk|Thuisbatterij 10,2 kWh (3-fase)
+BAT-UITBR5|stuk|Uitbreidingsmodule thuisbatterij 5,1 kWh
+BAT-EMS|stuk|Energiemanager met P1-koppeling (thuisbatterij)
+LP-7KW|stuk|Laadpaal 7,4 kW 1-fase
+LP-11KW|stuk|Laadpaal 11 kW 3-fase
+LP-PAAL|stuk|Staander voor laadpaal
+LP-KABEL|m|Voedingskabel laadpaal per m
+LP-GRAAF|m|Sleuf graven en bestrating herstellen per m
+LP-LOADBAL|stuk|Load balancing module laadpaal
+ELK-GK1F|stuk|Groepenkast 1-fase 6 groepen
+ELK-GK3F8|stuk|Groepenkast 3-fase 8 groepen
+ELK-GK3F12|stuk|Groepenkast 3-fase 12 groepen
+ELK-GROEP1F|stuk|Extra groep 1-fase in bestaande groepenkast
+ELK-GROEP3F|stuk|Extra groep 3-fase in bestaande groepenkast
+ELK-KOOKGROEP|stuk|Kookgroep (perilex) voor inductie
+ELK-WCD|stuk|Dubbele wandcontactdoos
+ELK-KEURING|stuk|Inspectie elektrische installatie woning
+SAN-HANGTOILET|set|Hangtoilet compleet
+SAN-STAANDTOILET|set|Staand toilet compleet
+SAN-FONTEIN|set|Fonteinset toilet
+SAN-WASTAFEL|set|Wastafel 60 cm compleet
+SAN-DOUCHE-OPB|set|Opbouw thermostatische regendoucheset
+SAN-DOUCHE-INB|set|Inbouw douchethermostaat met regendouche
+SAN-KEUKENKRAAN|stuk|Keukenmengkraan
+SAN-KOKEND|stuk|Kokendwaterkraan met reservoir
+SAN-BOILER80|stuk|Elektrische boiler 80 liter
+SAN-BOILER120|stuk|Elektrische boiler 120 liter
+SAN-CLOSEIN|stuk|Close-in keukenboiler 10 liter
+SAN-ONTSTOP|stuk|Afvoer ontstoppen
+"""
+
+CATALOGUE = [
+    {"sku": sku, "unit": unit, "name": name}
+    for sku, unit, name in (row.split("|", 2) for row in CATALOGUE_ROWS.strip().splitlines())
+]
+
+D = Decimal
+CASES = [
+    (
+        "Goeiemorgen, kunnen jullie onze oude cv ketel vervangen? We hebben een appartement met "
+        "alleen een douche. Adres: Voorbeeldlaan 9, Houten.",
+        "nl",
+        {"CV-HR25-CW4": 1, "CV-ROOKGAS": 1, "CV-DEMONT": 1, "ARB-MON": 6, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "Wij willen vier nieuwe radiatoren van 80 cm breed, enkele plaat, op de bestaande "
+        "aansluitingen. We wonen in Vathorst.",
+        "nl",
+        {"RAD-11-600-800": 4, "ARB-MON": 6, "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "Graag 2 badkamerradiatoren op de cv aansluiten (bestaande aansluiting), wij wonen in Zeist",
+        "nl",
+        {"RAD-BAD-1200": 2, "ARB-MON": 3, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "Graag een prijs voor vloerverwarming infrezen in de woonkamer, ca. 42 vierkante meter. "
+        "Barneveld.",
+        "nl",
+        {"VVW-FREES": 42, "VVW-VERD6": 1, "ARB-MON": 4, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "We krijgen een nieuwe dekvloer in de aanbouw, graag vloerverwarming op noppenplaat, "
+        "zo'n 18m2. Woonplaats Woudenberg",
+        "nl",
+        {"VVW-NOP": 18, "VVW-VERD4": 1, "ARB-MON": 4, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "elektrische vloerverwarming onder de tegels in de badkamer, 6 m2. wij wonen in Baarn",
+        "nl",
+        {"VVW-ELMAT": 6, "VVW-THERM": 1, "ARB-ELM": 2, "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "Could you quote a hybrid heat pump for our terraced house in Amstelveen? It should work "
+        "together with our existing gas boiler.",
+        "en",
+        {"WP-HYB4": 1, "WP-OPST": 1, "ELK-GROEP1F": 1, "ARB-MON": 8, "ARB-LRL": 8, "VRK-Z3": 1},
+        False,
+    ),
+    (
+        "Wij willen een lucht/water warmtepomp van 6 kW, all electric. We zijn een gezin van vijf "
+        "personen en de oude ketel mag eruit. Wonen in Ede.",
+        "nl",
+        {
+            "WP-LW6": 1,
+            "WP-BOIL300": 1,
+            "WP-OPST": 1,
+            "ELK-GROEP3F": 1,
+            "CV-DEMONT": 1,
+            "ARB-MON": 16,
+            "ARB-LRL": 16,
+            "VRK-Z3": 1,
+        },
+        None,
+    ),
+    (
+        "Airco in 2 slaapkamers graag (koelen en verwarmen). Adres in Nieuwegein.",
+        "nl",
+        {
+            "WP-AIRCO35": 2,
+            "WP-OPST": 2,
+            "ELK-GROEP1F": 2,
+            "ARB-MON": 10,
+            "ARB-LRL": 10,
+            "VRK-Z2": 1,
+        },
+        False,
+    ),
+    (
+        "Offerte voor twaalf zonnepanelen op ons platte dak in Hoevelaken aub",
+        "nl",
+        {"ZP-430": 12, "ZP-MONT-PLAT": 12, "ZP-INST": 12, "ZP-OMV50": 1, "ZP-AANSL": 1},
+        False,
+    ),
+    (
+        "18 panelen glas-glas op ons schuine dak + een thuisbatterij van 10 kWh. We wonen in Leusden.",
+        "nl",
+        {
+            "ZP-450": 18,
+            "ZP-MONT-SCHUIN": 18,
+            "ZP-INST": 18,
+            "ZP-OMV80": 1,
+            "ZP-AANSL": 1,
+            "BAT-10": 1,
+            "ELK-GROEP3F": 1,
+            "BAT-EMS": 1,
+            "ARB-ELM": 4,
+            "VRK-Z1": 1,
+        },
+        False,
+    ),
+    (
+        "Laadpaal aan de gevel graag, we hebben krachtstroom. De kabel vanaf de meterkast wordt "
+        "ongeveer 12 meter. Adres in Bilthoven.",
+        "nl",
+        {"LP-11KW": 1, "ELK-GROEP3F": 1, "ARB-ELM": 3, "LP-KABEL": 12, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "We need a free-standing EV charger on the driveway, single phase, 8 m of cable and a 6 m "
+        "trench under the paving. We're in Soesterberg.",
+        "en",
+        {
+            "LP-7KW": 1,
+            "ELK-GROEP1F": 1,
+            "ARB-ELM": 4,
+            "LP-PAAL": 1,
+            "LP-KABEL": 8,
+            "LP-GRAAF": 6,
+            "VRK-Z1": 1,
+        },
+        False,
+    ),
+    (
+        "Onze zekeringkast heeft nog draadzekeringen, graag vervangen door een nieuwe 3 fase "
+        "groepenkast. Ook graag een kookgroep voor de inductieplaat. Amersfoort (Schothorst)",
+        "nl",
+        {"ELK-GK3F8": 1, "ARB-ELM": 8, "ELK-KOOKGROEP": 1, "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "Badkamer verbouwing: een hangend toilet, een fonteintje in het toilet, een wastafel en een "
+        "inbouw regendouche. Het tegelwerk doen we zelf. Scherpenzeel",
+        "nl",
+        {
+            "SAN-HANGTOILET": 1,
+            "SAN-FONTEIN": 1,
+            "SAN-WASTAFEL": 1,
+            "SAN-DOUCHE-INB": 1,
+            "ARB-MON": 14,
+            "VRK-Z2": 1,
+        },
+        None,
+    ),
+    (
+        "Ik wil een Quooker in de keuken, er zit nog geen stopcontact in het keukenkastje. Nijkerk.",
+        "nl",
+        {"SAN-KOKEND": 1, "ARB-MON": 2, "ELK-WCD": 1, "VRK-Z1": 1},
+        None,
+    ),
+    (
+        "De elektrische boiler van 80 liter is op, graag vervangen door een 120 liter exemplaar. "
+        "Wonen in Renswoude",
+        "nl",
+        {"SAN-BOILER120": 1, "ARB-MON": 3, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "Onze cv geeft foutcode E1 en doet het niet meer, kunnen jullie langskomen? Veenendaal",
+        "nl",
+        {"ARB-MON": 1, "VRK-Z2": 1},
+        "onderdelen",
+    ),
+    (
+        "Hallo, verkopen jullie ook zonwering en rolluiken? Groet, Kees",
+        "nl",
+        {},
+        None,
+    ),
+    (
+        "Hi, do you also do roof repairs and gutter cleaning? Thanks",
+        "en",
+        {},
+        None,
+    ),
+    (
+        "Graag 5000 radiatoren type 22 van 60x100 leveren en ophangen, Utrecht",
+        "nl",
+        {},
+        "onwaarschijnlijk",
+    ),
+    (
+        "Ik wil graag 3 slimme radiatorknoppen bestellen, ik haal ze op bij jullie in Amersfoort.",
+        "nl",
+        {"RAD-SLIMKNOP": 3},
+        False,
+    ),
+    (
+        "Can you deliver two thermostatic radiator valves to Apeldoorn? I will fit them myself.",
+        "en",
+        {"RAD-TRK": 2, "BEZ-LEV": 1},
+        False,
+    ),
+    (
+        "Jaarlijkse onderhoudsbeurt voor de ketel en meteen een slimme thermostaat ophangen. "
+        "Wonen in De Bilt",
+        "nl",
+        {"CV-ONDERH": 1, "CV-THERM-SLIM": 1, "ARB-MON": 1, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "MV box vervangen in Zwolle, dat is zo'n 70 km van jullie vandaan",
+        "nl",
+        {"VENT-MVBOX": 1, "ARB-MON": D("1.5"), "REIS-KM": 70},
+        False,
+    ),
+    (
+        "Nieuwe badkamerventilator nodig, wij wonen in Groningen.",
+        "nl",
+        {"VENT-BADFAN": 1, "ARB-MON": D("1.5")},
+        "Groningen",
+    ),
+    (
+        "Kunnen jullie 2 extra stopcontacten in de garage maken en een aparte groep voor de "
+        "wasmachine?",
+        "nl",
+        {"ELK-WCD": 2, "ELK-GROEP1F": 1},
+        "plaats",
+    ),
+    (
+        "Kan de monteur op zaterdag komen om de wtw unit te vervangen (bestaande kanalen), incl. "
+        "nieuwe filters? Wij wonen in Kattenbroek",
+        "nl",
+        {"VENT-WTW300": 1, "VENT-FILTER": 1, "ARB-MON-AVW": 4, "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "Extra radiator in de serre op een nieuwe plek, 60 hoog en 1,2 meter breed. Eemnes",
+        "nl",
+        {"RAD-22-600-1200": 1, "ARB-MON": 3, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "Please replace three old radiators, each about 100 cm wide, type 33. We live in Harderwijk.",
+        "en",
+        {"RAD-33-600-1000": 3, "ARB-MON": D("4.5"), "VRK-Z3": 1},
+        False,
+    ),
+    (
+        "Offerte voor ketelvervanging graag, CW5, woning in Maarssen",
+        "nl",
+        {"CV-HR30-CW5": 1, "CV-ROOKGAS": 1, "CV-DEMONT": 1, "ARB-MON": 6, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "2 st. designradiatoren (antraciet) voor de woonkamer, op de bestaande aansluiting. Huizen",
+        "nl",
+        {"RAD-DESIGN": 2, "ARB-MON": 3, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "Onze 16 zonnepanelen zijn erg vies, kunnen jullie ze schoonmaken? Amersfoort",
+        "nl",
+        {"ZP-REINIG": 16, "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "Wij hebben een thuisbatterij van 5 kWh en willen die uitbreiden met een extra module. Leusden",
+        "nl",
+        {"BAT-UITBR5": 1, "ARB-ELM": 1, "VRK-Z1": 1},
+        False,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules(RULES_PATH)
+
+
+def outcome(text, language, rules):
+    draft = draft_lines(text, CATALOGUE, rules, language)
+    return {line.sku: line.quantity for line in draft.lines}, draft.open_points
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected", "open_point"),
+    CASES,
+    ids=[f"g{i:02d}" for i in range(len(CASES))],
+)
+def test_own_request(text, language, expected, open_point, rules):
+    lines, open_points = outcome(text, language, rules)
+    assert lines == {sku: Decimal(qty) for sku, qty in expected.items()}, open_points
+    if open_point is False:
+        assert open_points == []
+    elif open_point:
+        assert any(open_point.lower() in p.lower() for p in open_points), open_points
+    if not expected:
+        assert open_points, "a request with nothing priceable says why"
