@@ -9,3 +9,9 @@ class QuotesConfig(AppConfig):
     label = "quotes"
     verbose_name = _("Quotes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wendbaar.accounts import scopes
+
+        scopes.register("quotes:read", _("Read the catalogue and quotes"))
+        scopes.register("quotes:write", _("Import price lists and change quotes"))
