@@ -73,3 +73,30 @@ def test_recalculate_and_version_snapshot(alice):
     assert version.snapshot["total"] == "840.77"
     assert [line["sku"] for line in version.snapshot["lines"]] == ["", ""]
     assert services.quote_version_save(quote=quote, actor=alice).number == 2
+
+
+def test_admin_refuses_a_second_item_with_the_same_code(admin_user, client_for):
+    services.catalogue_item_save(
+        item=CatalogueItem(sku="CV-01", name="Ketel", price=Decimal("1400")), actor=admin_user
+    )
+    response = client_for(admin_user).post(
+        "/admin/quotes/catalogueitem/add/",
+        {"sku": "cv-01", "name": "Nog een", "unit": "stuk", "price": "10", "vat_rate": "21"},
+    )
+    assert response.status_code == 200
+    assert b"already has this item code" in response.content
+    assert CatalogueItem.objects.count() == 1
+
+
+def test_admin_price_change_lands_in_history(admin_user, client_for):
+    item = services.catalogue_item_save(
+        item=CatalogueItem(sku="CV-01", name="Ketel", price=Decimal("1400")), actor=admin_user
+    )
+    data = {"sku": "CV-01", "name": "Ketel", "unit": "stuk", "price": "1450.00", "vat_rate": "21"}
+    data.update({"price_history-TOTAL_FORMS": "0", "price_history-INITIAL_FORMS": "0"})
+    response = client_for(admin_user).post(f"/admin/quotes/catalogueitem/{item.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    assert list(item.price_history.values_list("price", flat=True)) == [
+        Decimal("1450.00"),
+        Decimal("1400.00"),
+    ]

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from wendbaar.accounts.selectors import organisation_get
 from wendbaar.audit.admin_mixins import AuditedAdminMixin
@@ -17,8 +19,26 @@ class PriceHistoryInline(admin.TabularInline):
         return False
 
 
+class CatalogueItemForm(forms.ModelForm):
+    class Meta:
+        model = models.CatalogueItem
+        fields = ["sku", "name", "description", "unit", "price", "vat_rate", "cost_price"]
+        fields += ["stock", "lead_time_days", "category", "is_active"]
+
+    def clean_sku(self):
+        # The organisation is not on the form, so the unique constraint is checked here.
+        sku = self.cleaned_data["sku"].strip()
+        taken = models.CatalogueItem.objects.filter(
+            organisation=organisation_get(), sku__iexact=sku
+        ).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Another item already has this item code."))
+        return sku
+
+
 @admin.register(models.CatalogueItem)
 class CatalogueItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = CatalogueItemForm
     list_display = [
         "sku",
         "name",

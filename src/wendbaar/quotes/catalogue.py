@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -371,9 +371,9 @@ def _row_values(cells: dict, row: PreviewRow) -> dict:
     if "cost_price" in cells and _cell(cells["cost_price"]) != "":
         try:
             cost = parse_amount(cells["cost_price"])
-            if cost < 0:
+            if cost < 0 or cost >= Decimal("1e12"):
                 raise ValueError(cost)
-            values["cost_price"] = cost.quantize(Decimal("0.01"))
+            values["cost_price"] = cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         except (ValueError, InvalidOperation):
             row.errors.append(
                 _("The cost price %(value)s is not an amount of zero or more.")
