@@ -100,3 +100,78 @@ def test_admin_price_change_lands_in_history(admin_user, client_for):
         Decimal("1450.00"),
         Decimal("1400.00"),
     ]
+
+
+def _item(actor, sku="RAD-60", price="189.95", cost="120.00", vat="21"):
+    return services.catalogue_item_save(
+        item=CatalogueItem(
+            sku=sku,
+            name=sku,
+            unit="stuk",
+            price=Decimal(price),
+            cost_price=Decimal(cost),
+            vat_rate=vat,
+        ),
+        actor=actor,
+    )
+
+
+def test_lines_from_catalogue_and_bundle_update_totals(alice):
+    from wendbaar.quotes.models import Bundle, BundleItem
+
+    quote = services.quote_create(actor=alice)
+    radiator = _item(alice)
+    labour = _item(alice, sku="ARB", price="62.50", cost="35.00")
+    services.quote_line_add(quote=quote, actor=alice, item=radiator, quantity=Decimal("3"))
+    bundle = Bundle.objects.create(organisation=quote.organisation, name="Radiator plaatsen")
+    BundleItem.objects.create(bundle=bundle, item=labour, quantity=Decimal("1.5"))
+    services.quote_bundle_add(quote=quote, actor=alice, bundle=bundle, times=Decimal("2"))
+    quote.refresh_from_db()
+    lines = list(quote.lines.values_list("position", "sku", "quantity", "line_total"))
+    assert lines == [
+        (1, "RAD-60", Decimal("3.000"), Decimal("569.85")),
+        (2, "ARB", Decimal("3.000"), Decimal("187.50")),
+    ]
+    assert quote.vat_total == Decimal("159.04")  # 21 % of 757.35 = 159.0435
+    assert quote.total == Decimal("916.39")
+    assert quote.lines.get(position=2).why == {"bundle": "Radiator plaatsen"}
+
+
+def test_status_flow_issue_keeps_a_version_and_locks_lines(alice):
+    quote = services.quote_create(actor=alice)
+    with pytest.raises(BusinessRuleError, match="without lines"):
+        services.quote_status_set(quote=quote, actor=alice, status="issued")
+    services.quote_line_add(
+        quote=quote, actor=alice, description="Voorrijkosten", unit_price=Decimal("45")
+    )
+    quote = services.quote_status_set(quote=quote, actor=alice, status="issued")
+    assert quote.issued_at is not None
+    assert quote.versions.count() == 1
+    with pytest.raises(BusinessRuleError):
+        services.quote_line_add(
+            quote=quote, actor=alice, description="Nog iets", unit_price=Decimal("1")
+        )
+    with pytest.raises(BusinessRuleError):
+        services.quote_status_set(quote=quote, actor=alice, status="draft")
+    services.quote_status_set(quote=quote, actor=alice, status="accepted")
+    assert AuditEvent.objects.filter(action="quotes.quote_status_changed").count() == 2
+
+
+def test_expired_quote_cannot_be_accepted(alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    quote = services.quote_create(actor=alice, valid_until=timezone.localdate() - timedelta(days=1))
+    services.quote_line_add(quote=quote, actor=alice, description="X", unit_price=Decimal("10"))
+    services.quote_status_set(quote=quote, actor=alice, status="issued")
+    with pytest.raises(BusinessRuleError, match="expired"):
+        services.quote_status_set(quote=quote, actor=alice, status="accepted")
+    services.quote_status_set(quote=quote, actor=alice, status="expired")
+
+
+def test_negative_quantity_line_is_refused(alice):
+    quote = services.quote_create(actor=alice)
+    with pytest.raises(BusinessRuleError):
+        services.quote_line_add(quote=quote, actor=alice, item=_item(alice), quantity=Decimal("-2"))
+    assert not quote.lines.exists()

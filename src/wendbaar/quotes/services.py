@@ -13,9 +13,11 @@ from wendbaar.common.errors import BusinessRuleError
 from wendbaar.quotes import money
 from wendbaar.quotes.choices import PriceSource, QuoteStatus
 from wendbaar.quotes.models import (
+    Bundle,
     CatalogueItem,
     PriceHistory,
     Quote,
+    QuoteLine,
     QuoteSequence,
     QuoteVersion,
 )
@@ -220,3 +222,143 @@ def quote_version_save(*, quote: Quote, actor, note: str = "") -> QuoteVersion:
         data={"version": version.number, "total": str(quote.total)},
     )
     return version
+
+
+# Which status may follow which; the customer's answer and expiry end a quote.
+TRANSITIONS = {
+    QuoteStatus.DRAFT: {QuoteStatus.IN_APPROVAL, QuoteStatus.ISSUED},
+    QuoteStatus.IN_APPROVAL: {QuoteStatus.DRAFT, QuoteStatus.ISSUED},
+    QuoteStatus.ISSUED: {QuoteStatus.ACCEPTED, QuoteStatus.REJECTED, QuoteStatus.EXPIRED},
+    QuoteStatus.ACCEPTED: set(),
+    QuoteStatus.REJECTED: set(),
+    QuoteStatus.EXPIRED: set(),
+}
+EDITABLE = {QuoteStatus.DRAFT, QuoteStatus.IN_APPROVAL}
+
+
+def _check_editable(quote: Quote) -> None:
+    if quote.status not in EDITABLE:
+        raise BusinessRuleError(
+            _("Quote %(number)s has been issued; its lines can no longer change.")
+            % {"number": quote.number},
+            code="quote_not_editable",
+        )
+
+
+@transaction.atomic
+def quote_line_add(
+    *,
+    quote: Quote,
+    actor,
+    item: CatalogueItem | None = None,
+    description: str = "",
+    quantity: Decimal = Decimal("1"),
+    unit: str = "",
+    unit_price: Decimal | None = None,
+    vat_rate: str = "",
+    why: dict | None = None,
+    confidence: float | None = None,
+    is_drafted: bool = False,
+) -> QuoteLine:
+    """Add a line at the end; from a catalogue item it takes the item's price, VAT, unit and cost."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    _check_editable(quote)
+    if item is None and (unit_price is None or not description.strip()):
+        raise BusinessRuleError(
+            _("A line without a catalogue item needs a description and a price."),
+            code="line_incomplete",
+            status_code=400,
+        )
+    if item is not None and item.organisation_id != quote.organisation_id:
+        raise BusinessRuleError(_("This item is not in the catalogue."), code="foreign_item")
+    money.line_compute(  # refuses negative quantities, prices and unknown rates up front
+        money.LineIn(
+            quantity=quantity,
+            unit_price=unit_price if unit_price is not None else item.price,
+            vat_rate=vat_rate or (item.vat_rate if item else "21"),
+        )
+    )
+    last = quote.lines.order_by("-position").values_list("position", flat=True).first() or 0
+    line = QuoteLine.objects.create(
+        quote=quote,
+        position=last + 1,
+        catalogue_item=item,
+        sku=item.sku if item else "",
+        description=(description or (item.name if item else ""))[:500],
+        quantity=quantity,
+        unit=unit or (item.unit if item else ""),
+        unit_price=unit_price if unit_price is not None else item.price,
+        cost_price=item.cost_price if item else None,
+        vat_rate=vat_rate or (item.vat_rate if item else "21"),
+        why=why or {},
+        confidence=confidence,
+        is_drafted=is_drafted,
+    )
+    quote_recalculate(quote=quote)
+    audit_log(
+        actor=actor,
+        action="quotes.quote_line_added",
+        target=quote,
+        data={"line": line.pk, "sku": line.sku, "quantity": str(line.quantity)},
+    )
+    return line
+
+
+@transaction.atomic
+def quote_bundle_add(*, quote: Quote, actor, bundle: Bundle, times: Decimal = Decimal("1")):
+    """Add every item of a job bundle, its quantity multiplied by `times`."""
+    if bundle.organisation_id != quote.organisation_id:
+        raise BusinessRuleError(_("This job bundle is not in the catalogue."), code="foreign_item")
+    return [
+        quote_line_add(
+            quote=quote,
+            actor=actor,
+            item=part.item,
+            quantity=part.quantity * times,
+            why={"bundle": bundle.name},
+        )
+        for part in bundle.items.select_related("item")
+    ]
+
+
+@transaction.atomic
+def quote_status_set(*, quote: Quote, actor, status: str, note: str = "") -> Quote:
+    """Move a quote on (approval, issue, the customer's answer, expiry); issuing keeps a version."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if status not in TRANSITIONS.get(quote.status, set()):
+        raise BusinessRuleError(
+            _("A quote that is %(current)s cannot become %(new)s.")
+            % {
+                "current": QuoteStatus(quote.status).label,
+                "new": QuoteStatus(status).label if status in QuoteStatus.values else status,
+            },
+            code="bad_transition",
+        )
+    today = timezone.localdate()
+    if status == QuoteStatus.ISSUED and not quote.lines.exists():
+        raise BusinessRuleError(_("A quote without lines cannot be issued."), code="empty_quote")
+    if status == QuoteStatus.ACCEPTED and quote.valid_until and quote.valid_until < today:
+        raise BusinessRuleError(
+            _("Quote %(number)s expired on %(date)s and can no longer be accepted.")
+            % {"number": quote.number, "date": quote.valid_until.isoformat()},
+            code="quote_expired",
+        )
+    previous = quote.status
+    quote.status = status
+    fields = ["status", "updated_at"]
+    if status == QuoteStatus.ISSUED:
+        quote.issued_at = timezone.now()
+        fields.append("issued_at")
+    if status in (QuoteStatus.ACCEPTED, QuoteStatus.REJECTED):
+        quote.decided_at = timezone.now()
+        fields.append("decided_at")
+    quote.save(update_fields=fields)
+    audit_log(
+        actor=actor,
+        action="quotes.quote_status_changed",
+        target=quote,
+        data={"from": previous, "to": status, "note": note[:250]},
+    )
+    if status == QuoteStatus.ISSUED:
+        quote_version_save(quote=quote, actor=actor, note=note or _("Issued"))
+    return quote
