@@ -380,6 +380,86 @@ CASES = [
         {"BAT-UITBR5": 1, "ARB-ELM": 1, "VRK-Z1": 1},
         False,
     ),
+    (
+        "Kunnen jullie nieuwe filters voor onze wtw opsturen? Ik vervang ze zelf. "
+        "Adres Voorbeeldstraat 3, Zeist",
+        "nl",
+        {"VENT-FILTER": 1, "BEZ-LEV": 1},
+        False,
+    ),
+    (
+        "Graag de mechanische ventilatie laten reinigen, 7 ventielen. Amersfoort",
+        "nl",
+        {"VENT-REINIG": 1, "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "Er moet een ventilator in de badkamer komen met timer, wij wonen in Baarn",
+        "nl",
+        {"VENT-BADFAN": 1, "ARB-MON": D("1.5"), "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "Ik wil een groep voor de inductiekookplaat laten aanleggen. Houten",
+        "nl",
+        {"ELK-KOOKGROEP": 1, "VRK-Z2": 1},
+        False,
+    ),
+    (
+        "laadpaal 11kw aan de muur bij de voordeur, kabel een meter of 15. Arnhem",
+        "nl",
+        {"LP-11KW": 1, "ELK-GROEP3F": 1, "ARB-ELM": 3, "LP-KABEL": 15, "VRK-Z3": 1},
+        False,
+    ),
+    (
+        "We'd like 14 solar panels on a pitched tiled roof plus a 7,4 kW charger on the wall with "
+        "10 metres of cable. We live in Putten.",
+        "en",
+        {
+            "ZP-430": 14,
+            "ZP-MONT-SCHUIN": 14,
+            "ZP-INST": 14,
+            "ZP-OMV50": 1,
+            "ZP-AANSL": 1,
+            "LP-7KW": 1,
+            "ELK-GROEP1F": 1,
+            "LP-KABEL": 10,
+            "ARB-ELM": 3,
+            "VRK-Z2": 1,
+        },
+        False,
+    ),
+    (
+        "Kunnen jullie een nieuwe keukenkraan en een close-in boiler plaatsen in het weekend? "
+        "Lelystad",
+        "nl",
+        {"SAN-CLOSEIN": 1, "SAN-KEUKENKRAAN": 1, "ARB-MON-AVW": D("2.5"), "VRK-Z3": 1},
+        False,
+    ),
+    (
+        "Our heat pump needs its yearly service. We are in Wageningen.",
+        "en",
+        {"WP-ONDERH": 1, "VRK-Z3": 1},
+        False,
+    ),
+    (
+        "Kan iemand naar mijn lekkende radiator kijken? Driebergen",
+        "nl",
+        {"ARB-MON": 1, "VRK-Z2": 1},
+        "onderdelen",
+    ),
+    (
+        "Graag 4 radiatoren van 1 meter 20 en 2 van 60 cm, alle 60 hoog, in Achterveld",
+        "nl",
+        {"RAD-22-600-1200": 4, "RAD-22-600-600": 2, "ARB-MON": 9, "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "Wij willen een Nest thermostaat laten installeren, Leusden",
+        "nl",
+        {"CV-THERM-SLIM": 1, "ARB-MON": 1, "VRK-Z1": 1},
+        "merk",
+    ),
 ]
 
 

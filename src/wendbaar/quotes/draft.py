@@ -23,7 +23,7 @@ NUMBER_WORDS = {
 }  # fmt: skip
 NUM = r"(\d+(?:[.,]\d+)?)"
 FAULT = re.compile(
-    r"storing|error|foutcode|\blekt\b|lekkage|\bleak|doorlopen|doorloopt|kapot|werkt niet|niet meer warm|"
+    r"storing|error|foutcode|\blekt\b|lekkage|lekkend\w*|\bleak|\bdruppelt|\bdrupt|doorlopen|doorloopt|kapot|werkt niet|niet meer warm|"
     r"no hot water|geen warm water|not working|broken|brommend",
     re.I,
 )
@@ -49,10 +49,20 @@ class Draft:
 
 def normalise_text(text: str) -> str:
     text = text.replace("m2", "m²").replace("m3", "m³").replace("\u00a0", " ")
+    text = re.sub(
+        r"(?<=\d)\s*(?:vierkante meter|square met(?:re|er)s?|sq\.? ?m)\b", " m²", text, flags=re.I
+    )
     words = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     text = re.sub(r"\ba dozen\b", "12", text, flags=re.I)
-    return re.sub(
+    text = re.sub(
         rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1).lower()]), text, flags=re.I
+    )
+    # "een meter of 15", "een uurtje of 3": Dutch for about that number
+    return re.sub(
+        r"\been (meter|m²|uur|uurtje|stuk\w*|paneel\w*) of (\d+(?:[.,]\d+)?)",
+        lambda m: f"{m.group(2)} {'uur' if m.group(1).startswith('uur') else m.group(1)}",
+        text,
+        flags=re.I,
     )
 
 
@@ -83,10 +93,15 @@ def number_before(text: str, start: int, window: int = 30) -> Decimal | None:
         + r"\s*(?:st\.?|stuks?|x|nieuwe|extra|grote|kleine|losse|dubbele|\w+e)?\s*(?:extra|dubbele|\w+e)?\s*$",
         before,
     )
-    if found:
-        return _dec(found[-1])
-    found = re.findall(NUM + r"\s+\w+\s*$", before)
+    if found and re.search(NUM + r"\s*" + UNIT + r"\s*\w*\s*$", before, re.I):
+        found = []
+    if not found:
+        found = re.findall(NUM + r"\s+(?!" + UNIT + r")\w+\s*$", before)
     return _dec(found[-1]) if found else None
+
+
+# a number followed by one of these is a size or a rate, never a count of items
+UNIT = r"(?:kwh?|kw|wp|w|m²|m³|m|cm|mm|meters?|metres?|l|liter|litres?|jaar|years?|uur|hours?|%)\b"
 
 
 class Catalogue:
@@ -207,8 +222,10 @@ def _radiators(b: Builder, text: str) -> None:
                 sentence,
                 flags=re.I,
             )
-            if re.search(r"\bradiator(en|s)?\b", stripped, re.I) and not re.search(
-                r"(slimme|smart) radiator", stripped, re.I
+            if (
+                re.search(r"\bradiator(en|s)?\b", stripped, re.I)
+                and not re.search(r"(slimme|smart) radiator", stripped, re.I)
+                and not (FAULT.search(stripped) and not REPLACE.search(stripped))
             ):
                 panel_sentences.append(stripped)
         elif panel_sentences and re.search(r"\b(cm|meter|breed|hoog|lang)\b", sentence, re.I):
@@ -251,6 +268,16 @@ def _radiators(b: Builder, text: str) -> None:
                     value = int(m.group(5))
                     mm = value * 10 if value < 300 else value
                 n = Decimal(m.group(1)) if m.group(1) else None
+                if (
+                    n is None
+                    and not lengths
+                    and re.search(
+                        r"radiator\w*\s+(?:van\s+|of\s+)?(?:ongeveer\s+|about\s+|ca\.?\s+)?$",
+                        body[: m.start()],
+                        re.I,
+                    )
+                ):
+                    n = count  # "4 radiatoren van 1 meter 20 en 2 van 60 cm"
                 lengths.append((n, mm))
         if not lengths:
             lengths = [(count, None)]
@@ -335,7 +362,10 @@ def _ketel(b: Builder, text: str) -> None:
         if not ketel or not re.search(r"vervang|replac|nieuwe|new |similar", sentence, re.I):
             continue
         if re.search(
-            r"boiler (van )?\d+ ?l|\d+ ?liter|warmtepomp|heat pump|verwijder|remov", sentence, re.I
+            r"boiler (van )?\d+ ?l|\d+ ?liter|warmtepomp|heat pump|verwijder|remov|close-?in|"
+            r"keukenboiler|elektrische boiler|electric (water )?(heater|boiler)",
+            sentence,
+            re.I,
         ):
             continue
         low = text.lower()
@@ -382,7 +412,11 @@ def _thermostat(b: Builder, text: str) -> None:
     if not match:
         return
     around = cleaned[max(0, match.start() - 60) : match.end() + 60]
-    slim = re.search(r"slim|smart|\bapp\b|opentherm|modulerend", around, re.I)
+    slim = re.search(
+        r"slim|smart|\bapp\b|opentherm|modulerend|\b(nest|tado|toon|netatmo|honeywell|evohome)\b",
+        around,
+        re.I,
+    )
     b.add("CV-THERM-SLIM" if slim else "CV-THERM-AAN", 1, f"'{match.group(0)}'")
     b.labour("standard", 1, "thermostaat")
 
