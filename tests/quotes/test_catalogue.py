@@ -214,3 +214,20 @@ def test_command_with_bad_rows_fails_and_saves_nothing(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_catalogue", str(path), "--apply")
     assert not CatalogueItem.objects.exists()
+
+
+def test_title_above_header_and_blank_rows_keep_row_numbers(alice):
+    data = _csv(
+        "Artikellijst Installatiebedrijf Van Dam;;\r\n"
+        "Peildatum 1-1-2026;;\r\n"
+        "\r\n"
+        "Artikelcode;Omschrijving;Prijs\r\n"
+        "A-1;Een;10,00\r\n"
+        "\r\n"
+        "B-1;Twee;-1\r\n"
+    )
+    preview = catalogue.catalogue_preview(data=data)
+    assert [(row.line, row.sku, row.status) for row in preview.rows] == [
+        (5, "A-1", "new"),
+        (7, "B-1", "error"),
+    ]

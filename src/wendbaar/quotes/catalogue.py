@@ -416,26 +416,35 @@ def catalogue_preview(
     """Read a catalogue file and say, per row, what applying it would change. Writes nothing."""
     organisation = organisation or organisation_get()
     rows = read_rows(data, filename=filename, encoding=encoding)
-    rows = [row for row in rows if any(_cell(c) for c in row)]
-    if not rows:
+    # Keep the file's own row numbers (blank rows skipped) so errors point at the right line.
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(_cell(c) for c in row)]
+    if not numbered:
         raise _refuse(_("The file has no rows."))
-    header = rows[0]
+    # Some exports put a title or date above the header; look for it in the first rows.
+    header_at = 0
     columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = _header_key(title)
-        if key and key not in columns:
-            columns[key] = index
+    for position, (_number, cells_list) in enumerate(numbered[:10]):
+        found: dict[str, int] = {}
+        for index, title in enumerate(cells_list):
+            key = _header_key(title)
+            if key and key not in found:
+                found[key] = index
+        if position == 0 or ("sku" in found and "price" in found):
+            header_at, columns = position, found
+        if "sku" in found and "price" in found:
+            break
     missing = [key for key in ("sku", "price") if key not in columns]
     if missing:
         raise _refuse(
             _(
-                "Column %(columns)s not found. The first row must name the columns, e.g. "
+                "Column %(columns)s not found. A header row must name the columns, e.g. "
                 "artikelcode;omschrijving;prijs excl. btw;btw."
             )
             % {"columns": ", ".join(missing)},
             code="missing_columns",
         )
-    if len(rows) - 1 > MAX_ROWS:
+    body = numbered[header_at + 1 :]
+    if len(body) > MAX_ROWS:
         raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
     existing = {
         item.sku.lower(): item for item in CatalogueItem.objects.for_organisation(organisation)
@@ -443,7 +452,7 @@ def catalogue_preview(
     preview = Preview(columns=list(columns))
     seen: dict[str, PreviewRow] = {}
     flagged: set[int] = set()  # first rows of a duplicated SKU, told once
-    for number, cells_list in enumerate(rows[1:], start=2):
+    for number, cells_list in body:
         cells = {
             key: (cells_list[index] if index < len(cells_list) else "")
             for key, index in columns.items()
