@@ -460,6 +460,18 @@ CASES = [
         {"CV-THERM-SLIM": 1, "ARB-MON": 1, "VRK-Z1": 1},
         "merk",
     ),
+    (
+        "hoi! ons toilet (staand) moet vervangen worden, ook een nieuw fonteintje. amersfoort centrum",
+        "nl",
+        {"SAN-STAANDTOILET": 1, "SAN-FONTEIN": 1, "ARB-MON": 4, "VRK-Z1": 1},
+        False,
+    ),
+    (
+        "thermostaatkraan op 5 radiatoren vervangen svp, Zeist",
+        "nl",
+        {"RAD-TRK": 5, "ARB-MON": D("2.5"), "VRK-Z2": 1},
+        False,
+    ),
 ]
 
 

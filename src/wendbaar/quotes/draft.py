@@ -217,6 +217,7 @@ def _radiators(b: Builder, text: str) -> None:
             stripped = re.sub(
                 r"\w*(handdoek|design|badkamer|towel|elektrische)\w*radiator\w*|radiator(en)?(kra\w+|kno\w+|thermost\w+)|"
                 r"(thermostatic |smart )radiator\w*|radiator (valves?|knobs?|thermostats?|heads?)|"
+                r"(?:kra\w+|kno\w+|valves?|knobs?) (?:op|voor|aan|on|for) (?:de |alle |all |the |our )?(?:\d+ )?radiator\w*|"
                 r"radiator\w* (?:\w+ )?vervangen door|replace the radiator with",
                 "",
                 sentence,
@@ -334,7 +335,14 @@ def _radiators(b: Builder, text: str) -> None:
         re.I,
     )
     if valve:
-        n = number_before(text, valve.start()) or Decimal(1)
+        n = number_before(text, valve.start())
+        if n is None:  # "thermostaatkraan op 5 radiatoren"
+            on = re.match(
+                r"\s*(?:op|voor|aan|on|for)\s+(?:de\s+|the\s+)?(\d+)\s+radiator",
+                text[valve.end() :],
+                re.I,
+            )
+            n = Decimal(on.group(1)) if on else Decimal(1)
         b.add("RAD-TRK", n, f"'{valve.group(0)}'")
         if not panel_sentences:
             b.labour("standard", Decimal("0.5") * n, "radiatorkraan")
@@ -788,7 +796,12 @@ def draft_lines(request_text: str, catalogue, rules: Rules, language: str = "nl"
                 )
             else:
                 b.point("adres/plaats onbekend", "address/place unknown")
-    elif not b.lines and not _find_place(text, rules)[0] and not _find_place(text, rules)[1]:
+    elif (
+        not b.lines
+        and not material_only
+        and not _find_place(text, rules)[0]
+        and not _find_place(text, rules)[1]
+    ):
         b.point("adres/plaats onbekend", "address/place unknown")
     limits = rules.defaults.get("max_quantity", {})
     lines = []
