@@ -22,7 +22,10 @@ def manager(team_a):
 
 def test_list_catalogue_with_a_read_token(alice, token_for):
     services.catalogue_item_save(
-        item=CatalogueItem(sku="RAD", name="Radiator", price=Decimal("189.95")), actor=alice
+        item=CatalogueItem(
+            sku="RAD", name="Radiator", price=Decimal("189.95"), cost_price=Decimal("120")
+        ),
+        actor=alice,
     )
     response = Client().get(
         "/api/quotes/catalogue?q=rad", HTTP_AUTHORIZATION=token_for(alice, ["quotes:read"])
@@ -32,6 +35,18 @@ def test_list_catalogue_with_a_read_token(alice, token_for):
     assert body["count"] == 1
     assert body["items"][0]["sku"] == "RAD"
     assert Decimal(body["items"][0]["price"]) == Decimal("189.95")
+    assert body["items"][0]["cost_price"] is None  # margins are for managers and finance
+
+
+def test_manager_sees_cost_prices(manager, token_for):
+    services.catalogue_item_save(
+        item=CatalogueItem(sku="R", name="R", price=Decimal("2"), cost_price=Decimal("1.25")),
+        actor=manager,
+    )
+    response = Client().get(
+        "/api/quotes/catalogue", HTTP_AUTHORIZATION=token_for(manager, ["quotes:read"])
+    )
+    assert Decimal(response.json()["items"][0]["cost_price"]) == Decimal("1.25")
 
 
 def test_import_preview_shows_errors_and_apply_is_refused(manager, token_for):

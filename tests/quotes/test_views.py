@@ -90,3 +90,26 @@ def test_export_downloads_csv(manager, client_for):
     response = client_for(manager).get(reverse("quotes:catalogue_export"))
     assert response["Content-Type"] == "text/csv"
     assert "A;Een;;stuk;1,50;21" in response.content.decode("utf-8-sig")
+
+
+def test_item_page_shows_price_history_but_cost_only_to_managers(alice, manager, client_for):
+    item = services.catalogue_item_save(
+        item=CatalogueItem(
+            sku="CV-01", name="Combiketel", price=Decimal("1400"), cost_price=Decimal("999.99")
+        ),
+        actor=manager,
+    )
+    item.price = Decimal("1450")
+    services.catalogue_item_save(item=item, actor=manager)
+    url = reverse("quotes:catalogue_item", args=[item.pk])
+    page = client_for(alice).get(url)
+    assert page.status_code == 200
+    assert b"price-history" in page.content
+    assert page.content.count(b"1450") >= 2 and b"1400" in page.content
+    assert b"999.99" not in page.content and b"999,99" not in page.content
+    manager_page = client_for(manager).get(url)
+    assert b"999.99" in manager_page.content or b"999,99" in manager_page.content
+
+
+def test_item_page_of_unknown_item_is_404(alice, client_for):
+    assert client_for(alice).get(reverse("quotes:catalogue_item", args=[999])).status_code == 404

@@ -29,6 +29,14 @@ class CatalogueItemOut(Schema):
     category: str
     is_active: bool
 
+    @staticmethod
+    def resolve_cost_price(obj, context) -> Decimal | None:
+        # Cost prices show margins; only those who maintain the catalogue see them.
+        request = context["request"] if context else None
+        if request is None or not selectors.catalogue_can_edit(request.user):
+            return None
+        return obj.cost_price
+
 
 class CatalogueFilter(Schema):
     q: str = ""

@@ -2,6 +2,7 @@
 for managers and finance."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from wendbaar.accounts.choices import BuiltinRole
 from wendbaar.accounts.selectors import is_manager, organisation_get
@@ -44,3 +45,17 @@ def catalogue_categories(*, user) -> list[str]:
         .values_list("category", flat=True)
         .distinct()
     )
+
+
+def catalogue_item_get(*, user, pk: int) -> CatalogueItem:
+    """One catalogue item of the organisation (inactive ones too), or 404."""
+    if not _signed_in(user):
+        raise Http404
+    try:
+        return CatalogueItem.objects.for_organisation(organisation_get()).get(pk=pk)
+    except CatalogueItem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def price_history(*, item: CatalogueItem, limit: int = 50):
+    return item.price_history.select_related("changed_by")[:limit]

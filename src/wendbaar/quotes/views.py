@@ -45,6 +45,18 @@ def catalogue_list(request):
     return render(request, "quotes/catalogue_list.html", context)
 
 
+@login_required
+def catalogue_item_detail(request, pk: int):
+    """One item with its price history; cost prices only for those who maintain the catalogue."""
+    item = selectors.catalogue_item_get(user=request.user, pk=pk)
+    context = {
+        "item": item,
+        "history": selectors.price_history(item=item),
+        "can_edit": selectors.catalogue_can_edit(request.user),
+    }
+    return render(request, "quotes/catalogue_item_detail.html", context)
+
+
 def _stash(request, data: bytes, filename: str) -> str:
     digest = hashlib.sha256(data).hexdigest()
     request.session[SESSION_KEY] = {
