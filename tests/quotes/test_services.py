@@ -175,3 +175,17 @@ def test_negative_quantity_line_is_refused(alice):
     with pytest.raises(BusinessRuleError):
         services.quote_line_add(quote=quote, actor=alice, item=_item(alice), quantity=Decimal("-2"))
     assert not quote.lines.exists()
+
+
+def test_demo_catalogue_loads_once_and_bundles_price_correctly(alice):
+    from wendbaar.quotes import demo
+    from wendbaar.quotes.models import Bundle
+
+    assert demo.load_demo_quotes() == {"items": len(demo.ITEMS), "bundles": len(demo.BUNDLES)}
+    assert demo.load_demo_quotes() == {"items": 0, "bundles": 0}
+    quote = services.quote_create(actor=alice)
+    bundle = Bundle.objects.get(name="cv-ketel vervangen")
+    services.quote_bundle_add(quote=quote, actor=alice, bundle=bundle)
+    quote.refresh_from_db()
+    assert quote.subtotal == Decimal("2212.00")  # 1495 + 185 + 145 + 6 x 64.50
+    assert quote.total == Decimal("2676.52")

@@ -242,6 +242,9 @@ def demo_load(*, password: str) -> dict:
     from wendbaar.service.demo import load_demo_service
 
     result["service"] = load_demo_service(people=result["people"], teams=result["teams"])
+    from wendbaar.quotes.demo import load_demo_quotes
+
+    result["quotes"] = load_demo_quotes()
     return result
 
 
