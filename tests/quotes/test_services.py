@@ -84,7 +84,7 @@ def test_admin_refuses_a_second_item_with_the_same_code(admin_user, client_for):
         {"sku": "cv-01", "name": "Nog een", "unit": "stuk", "price": "10", "vat_rate": "21"},
     )
     assert response.status_code == 200
-    assert b"already has this item code" in response.content
+    assert "heeft deze artikelcode al" in response.content.decode()  # the admin page is Dutch
     assert CatalogueItem.objects.count() == 1
 
 
