@@ -31,3 +31,26 @@ class DiscountKind(models.TextChoices):
     NONE = "", _("No discount")
     PERCENTAGE = "percentage", _("Percentage")
     AMOUNT = "amount", _("Amount")
+
+
+class QuoteSource(models.TextChoices):
+    """Where the request for a quote came from."""
+
+    MANUAL = "manual", _("Made by hand")
+    EMAIL = "email", _("Pasted e-mail")
+    TICKET = "ticket", _("Customer question")
+    FORM = "form", _("Request form")
+    API = "api", _("API")
+
+
+class PilotGroup(models.TextChoices):
+    """In a pilot, whether a quote was made with an AI draft or without (for comparison)."""
+
+    NONE = "", _("Not in the pilot")
+    DRAFT = "draft", _("With AI draft")
+    CONTROL = "control", _("Without AI draft")
+
+
+class PilotComparison(models.TextChoices):
+    PERIOD = "period", _("A baseline period before the pilot")
+    CONTROL = "control", _("A control group without drafts during the pilot")

@@ -3,11 +3,19 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wendbaar.quotes.choices import DiscountKind, PriceSource, QuoteStatus, VatRate
+from wendbaar.quotes.choices import (
+    DiscountKind,
+    PilotComparison,
+    PilotGroup,
+    PriceSource,
+    QuoteSource,
+    QuoteStatus,
+    VatRate,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
@@ -187,6 +195,133 @@ class QuoteSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+class QuoteSettings(models.Model):
+    """The organisation's quote settings: approval, margin, house rules and the pilot."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    approval_threshold = models.DecimalField(
+        _("approval above (incl. VAT)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Quotes with a higher total need a manager's approval before they are issued."),
+        **MONEY,
+    )
+    minimum_margin = models.DecimalField(
+        _("minimum margin (%)"),
+        null=True,
+        blank=True,
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Lines below this margin on their cost price are flagged."),
+    )
+    rules_text = models.TextField(
+        _("house rules"),
+        blank=True,
+        help_text=_(
+            "Labour rates, travel zones by place, job bundles, defaults and pricing rules "
+            "in Wendbaar's quote-rule format (TOML)."
+        ),
+    )
+    rules_updated_at = models.DateTimeField(_("house rules changed at"), null=True, blank=True)
+    rules_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("house rules changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    pilot_started_on = models.DateField(
+        _("pilot started on"),
+        null=True,
+        blank=True,
+        help_text=_("From this day quotes are drafted by AI and measured."),
+    )
+    pilot_comparison = models.CharField(
+        _("compare with"),
+        max_length=16,
+        choices=PilotComparison.choices,
+        default=PilotComparison.PERIOD,
+    )
+    control_share = models.PositiveSmallIntegerField(
+        _("control group (%)"),
+        default=0,
+        validators=[MaxValueValidator(90)],
+        help_text=_("With a control group: this share of new quotes is made without a draft."),
+    )
+
+    class Meta:
+        verbose_name = _("quote settings")
+        verbose_name_plural = _("quote settings")
+
+    def __str__(self):
+        return str(_("Quote settings"))
+
+
+class QuoteTemplate(models.Model):
+    """What surrounds the lines on a quote: company details, logo, letter, terms and validity."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    is_default = models.BooleanField(_("default"), default=False)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="nl"
+    )
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_(
+            "Opening of the covering letter; {customer} is replaced by the customer's name."
+        ),
+    )
+    closing = models.TextField(_("closing"), blank=True)
+    delivery_terms = models.TextField(_("terms of delivery"), blank=True)
+    payment_terms = models.TextField(_("terms of payment"), blank=True)
+    validity_days = models.PositiveIntegerField(
+        _("valid for (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    company_address = models.TextField(_("company address"), blank=True)
+    company_email = models.EmailField(_("company e-mail address"), blank=True)
+    company_phone = models.CharField(_("company phone"), max_length=40, blank=True)
+    company_website = models.CharField(_("website"), max_length=200, blank=True)
+    kvk_number = models.CharField(_("Chamber of Commerce number"), max_length=20, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=32, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=40, blank=True)
+    logo = models.FileField(_("logo (PNG or JPEG)"), upload_to="quotes/logos/", blank=True)
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#1f5f8b",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #1f5f8b."))],
+    )
+
+    class Meta:
+        verbose_name = _("quote template")
+        verbose_name_plural = _("quote templates")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="unique_quote_template_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Quote(models.Model):
     """A quote (offerte) to a customer: its lines, totals, status and validity."""
 
@@ -233,6 +368,71 @@ class Quote(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("accepted or rejected at"), null=True, blank=True)
+    template = models.ForeignKey(
+        QuoteTemplate,
+        verbose_name=_("template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="nl"
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=QuoteSource.choices, default=QuoteSource.MANUAL
+    )
+    ticket = models.ForeignKey(
+        "service.Ticket",
+        verbose_name=_("customer question"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    covering_letter = models.TextField(_("covering letter"), blank=True)
+    open_points = models.JSONField(
+        _("open points"),
+        default=list,
+        blank=True,
+        help_text=_("What the request asks for that the draft could not price."),
+    )
+    copilot_draft = models.ForeignKey(
+        "copilot.Draft",
+        verbose_name=_("AI draft"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    draft_confidence = models.FloatField(_("draft confidence"), null=True, blank=True)
+    draft_snapshot = models.JSONField(
+        _("lines as drafted"),
+        default=list,
+        blank=True,
+        help_text=_("The AI draft's lines, to measure how much of it survived."),
+    )
+    pilot_group = models.CharField(
+        _("pilot group"), max_length=16, choices=PilotGroup.choices, default="", blank=True
+    )
+    requested_at = models.DateTimeField(_("request received at"), null=True, blank=True)
+    drafted_at = models.DateTimeField(_("drafted at"), null=True, blank=True)
+    review_seconds = models.PositiveIntegerField(_("time spent editing (seconds)"), default=0)
+    approval_requested_at = models.DateTimeField(_("approval requested at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_to = models.EmailField(_("sent to"), blank=True)
+    accept_nonce = models.CharField(_("acceptance link key"), max_length=64, blank=True)
+    decided_by_name = models.CharField(_("accepted or rejected by"), max_length=200, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="quotes/pdf/%Y/", blank=True)
 
     class Meta:
         verbose_name = _("quote")

@@ -1,12 +1,13 @@
 """Reading quotes: the catalogue is visible to every person of the organisation; changing it is
-for managers and finance."""
+for managers and finance. Quotes themselves are for sales, finance, service agents and managers;
+approving them is for managers."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from wendbaar.accounts.choices import BuiltinRole
 from wendbaar.accounts.selectors import is_manager, organisation_get
-from wendbaar.quotes.models import CatalogueItem
+from wendbaar.quotes.models import CatalogueItem, Quote, QuoteSettings, QuoteTemplate
 
 
 def _signed_in(user) -> bool:
@@ -59,3 +60,60 @@ def catalogue_item_get(*, user, pk: int) -> CatalogueItem:
 
 def price_history(*, item: CatalogueItem, limit: int = 50):
     return item.price_history.select_related("changed_by")[:limit]
+
+
+QUOTE_ROLES = (BuiltinRole.SALES, BuiltinRole.FINANCE, BuiltinRole.SERVICE_AGENT)
+
+
+def quote_can_work(user) -> bool:
+    """May make, edit, issue and read quotes."""
+    return _signed_in(user) and (
+        is_manager(user) or any(user.has_role(role) for role in QUOTE_ROLES)
+    )
+
+
+def quote_can_approve(user) -> bool:
+    return _signed_in(user) and is_manager(user)
+
+
+def quote_list(*, user, status: str = "", query: str = "") -> QuerySet[Quote]:
+    """The organisation's quotes, newest first; nothing for someone who does not work on quotes."""
+    if not quote_can_work(user):
+        return Quote.objects.none()
+    quotes = Quote.objects.filter(organisation=organisation_get())
+    if status:
+        quotes = quotes.filter(status=status)
+    if query:
+        quotes = quotes.filter(
+            Q(number__icontains=query)
+            | Q(customer_name__icontains=query)
+            | Q(customer_company__icontains=query)
+            | Q(customer_email__icontains=query)
+            | Q(reference__icontains=query)
+        )
+    return quotes.select_related("created_by").order_by("-created_at", "-pk")
+
+
+def quote_get(*, user, pk: int) -> Quote:
+    """One quote of the organisation for someone who works on quotes, or 404."""
+    try:
+        return quote_list(user=user).get(pk=pk)
+    except Quote.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def quote_settings_get(*, organisation=None) -> QuoteSettings:
+    """The organisation's quote settings, made with defaults the first time."""
+    organisation = organisation or organisation_get()
+    found, _created = QuoteSettings.objects.get_or_create(organisation=organisation)
+    return found
+
+
+def quote_template_default(*, organisation=None) -> QuoteTemplate | None:
+    """The default template (or the first one), None when the organisation has none yet."""
+    organisation = organisation or organisation_get()
+    return (
+        QuoteTemplate.objects.filter(organisation=organisation)
+        .order_by("-is_default", "name")
+        .first()
+    )

@@ -1,0 +1,5 @@
+"""Quotes API, one part (issuing); added to the quotes router in quotes/api.py."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Quote URLs of one part (editor); included by quotes/urls.py under the "quotes" namespace."""
+
+urlpatterns = []
