@@ -220,3 +220,20 @@ def test_long_text_is_worked_through_in_pieces_with_right_offsets():
         ("06-12345678", "PHONE"),
         ("jan@voorbeeld.nl", "EMAIL"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write the minutes in English, in short sentences.",
+        "Schrijf het antwoord in het Duits.",
+        "Reply in Dutch or in German.",
+    ],
+)
+def test_a_language_is_not_a_place(text):
+    assert [s for s in detect(text) if s.type in ("LOCATION", "PERSON")] == []
+
+
+def test_a_country_after_in_is_still_a_place():
+    text = "Jan woont in Engeland."
+    assert ("Engeland", "LOCATION") in [(text[s.start : s.end], s.type) for s in detect(text)]

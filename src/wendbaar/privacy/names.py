@@ -106,6 +106,55 @@ DUTCH_WORD_ENDING_RE = re.compile(
     r"ijke|iteit|ueel|uele|ende|ste|sten|ers|aken|igen|zen)$"
 )
 # Nationality adjectives and demonyms: Franse, Belgische, Braziliaan, Belgiër, Israëli's.
+# Names of languages are never places or people ("in English", "in het Duits"); "Frans" and
+# "Fries" are left out because they are given names and surnames as well.
+LANGUAGE_NAMES = frozenset(
+    [
+        "english",
+        "dutch",
+        "german",
+        "french",
+        "spanish",
+        "italian",
+        "portuguese",
+        "polish",
+        "turkish",
+        "arabic",
+        "chinese",
+        "russian",
+        "ukrainian",
+        "romanian",
+        "bulgarian",
+        "greek",
+        "hungarian",
+        "czech",
+        "danish",
+        "swedish",
+        "norwegian",
+        "finnish",
+        "engels",
+        "nederlands",
+        "duits",
+        "spaans",
+        "italiaans",
+        "portugees",
+        "pools",
+        "turks",
+        "arabisch",
+        "chinees",
+        "russisch",
+        "oekraïens",
+        "roemeens",
+        "bulgaars",
+        "grieks",
+        "hongaars",
+        "tsjechisch",
+        "deens",
+        "zweeds",
+        "noors",
+        "fins",
+    ]
+)
 NATIONALITY_RE = re.compile(r"(?:[^aeiou]se|sche|aan|iër|iërs|anen|['\u2019]s)$")
 
 
@@ -656,6 +705,8 @@ class NameFinder:
             and (self.words.is_common(word) or self.is_title(word))
             and not (cue and not initial)
         ):
+            return None
+        if single and word.lower() in LANGUAGE_NAMES and not cue:
             return None
         if _in_capitals_heading(text, chunk):
             # "ROOSTER EN CONTACTGEGEVENS", "VOORWAARDEN (VERSIE 2022)": a title, not a name.
