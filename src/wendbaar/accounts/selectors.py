@@ -1,5 +1,6 @@
 """Reads about people, teams, roles and locations, and the visibility checks other apps use."""
 
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -21,7 +22,12 @@ def organisation_get() -> Organisation:
     """The organisation of this installation; created with a neutral name on first use."""
     organisation = Organisation.objects.order_by("pk").first()
     if organisation is None:
-        organisation = Organisation.objects.create(name="Wendbaar")
+        try:
+            with transaction.atomic():
+                organisation = Organisation.objects.create(name="Wendbaar")
+        except IntegrityError:
+            # Another request created it at the same moment (the name is unique): use that one.
+            organisation = Organisation.objects.order_by("pk").first()
     return organisation
 
 
