@@ -189,3 +189,218 @@ def test_demo_catalogue_loads_once_and_bundles_price_correctly(alice):
     quote.refresh_from_db()
     assert quote.subtotal == Decimal("2212.00")  # 1495 + 185 + 145 + 6 x 64.50
     assert quote.total == Decimal("2676.52")
+
+
+def _free_line(quote, actor, description="Voorrijkosten", price="45.00", quantity="1"):
+    return services.quote_line_add(
+        quote=quote,
+        actor=actor,
+        description=description,
+        unit_price=Decimal(price),
+        quantity=Decimal(quantity),
+    )
+
+
+def test_recalculate_flags_lines_below_the_organisations_minimum_margin(alice):
+    from wendbaar.quotes.selectors import quote_settings_get
+
+    settings = quote_settings_get()
+    settings.minimum_margin = Decimal("40")
+    settings.save()
+    quote = services.quote_create(actor=alice)
+    line = services.quote_line_add(quote=quote, actor=alice, item=_item(alice))  # 36.82 % margin
+    line.refresh_from_db()
+    assert line.below_margin
+    settings.minimum_margin = Decimal("30")
+    settings.save()
+    services.quote_recalculate(quote=quote)
+    line.refresh_from_db()
+    assert not line.below_margin
+
+
+def test_line_update_changes_totals_and_is_audited(alice):
+    quote = services.quote_create(actor=alice)
+    line = services.quote_line_add(quote=quote, actor=alice, item=_item(alice))
+    services.quote_line_update(
+        line=line, actor=alice, quantity="4", discount_kind="percentage", discount_value="10"
+    )
+    quote.refresh_from_db()
+    assert quote.subtotal == Decimal("683.82")  # 4 x 189.95 = 759.80, minus 10 % = 75.98
+    assert quote.total == Decimal("827.42")
+    event = AuditEvent.objects.get(action="quotes.quote_line_updated")
+    assert event.data["changed"]["quantity"] == ["1.000", "4"]
+
+
+def test_bad_line_update_saves_nothing(alice):
+    quote = services.quote_create(actor=alice)
+    line = _free_line(quote, alice)
+    for changes in (
+        {"quantity": "-1"},
+        {"quantity": "twee"},
+        {"unit_price": "1.005"},
+        {"description": "  "},
+        {"vat_rate": "19"},
+        {"discount_kind": "percentage", "discount_value": "120"},
+        {"line_total": "1"},
+    ):
+        with pytest.raises(BusinessRuleError):
+            services.quote_line_update(line=line, actor=alice, **changes)
+    line.refresh_from_db()
+    assert (line.quantity, line.unit_price, line.description) == (
+        Decimal("1"),
+        Decimal("45.00"),
+        "Voorrijkosten",
+    )
+    assert not AuditEvent.objects.filter(action="quotes.quote_line_updated").exists()
+
+
+def test_dutch_decimal_comma_is_read(alice):
+    quote = services.quote_create(actor=alice)
+    line = _free_line(quote, alice)
+    services.quote_line_update(line=line, actor=alice, quantity="2,5", unit_price="1.234,50")
+    line.refresh_from_db()
+    assert (line.quantity, line.unit_price, line.line_total) == (
+        Decimal("2.5"),
+        Decimal("1234.50"),
+        Decimal("3086.25"),
+    )
+
+
+def test_remove_and_reorder_keep_positions_consecutive(alice):
+    quote = services.quote_create(actor=alice)
+    a, b, c = (_free_line(quote, alice, description=d) for d in ("A", "B", "C"))
+    services.quote_line_remove(line=b, actor=alice)
+    assert list(quote.lines.values_list("description", "position")) == [("A", 1), ("C", 2)]
+    services.quote_line_move(line=c, actor=alice, direction="up")
+    assert list(quote.lines.values_list("description", flat=True)) == ["C", "A"]
+    services.quote_lines_reorder(quote=quote, actor=alice, order=[a.pk, c.pk])
+    assert list(quote.lines.values_list("description", "position")) == [("A", 1), ("C", 2)]
+    with pytest.raises(BusinessRuleError, match="every line"):
+        services.quote_lines_reorder(quote=quote, actor=alice, order=[a.pk])
+    quote.refresh_from_db()
+    assert quote.subtotal == Decimal("90.00")
+    assert AuditEvent.objects.filter(action="quotes.quote_lines_reordered").count() == 2
+
+
+def test_header_update_applies_quote_discount_and_validates(alice):
+    quote = services.quote_create(actor=alice)
+    _free_line(quote, alice, price="200.00")
+    services.quote_update(
+        quote=quote,
+        actor=alice,
+        customer_name="Fam. <b>Jansen</b>",
+        customer_email="jansen@example.nl",
+        discount_kind="amount",
+        discount_value="20",
+    )
+    quote.refresh_from_db()
+    assert quote.customer_name == "Fam. <b>Jansen</b>"  # stored as typed, escaped when shown
+    assert (quote.subtotal, quote.discount_total, quote.total) == (
+        Decimal("200.00"),
+        Decimal("20.00"),
+        Decimal("217.80"),
+    )
+    with pytest.raises(BusinessRuleError, match="valid email"):
+        services.quote_update(quote=quote, actor=alice, customer_email="geen-adres", reference="X")
+    quote.refresh_from_db()
+    assert quote.reference == ""  # nothing half-saved
+    with pytest.raises(BusinessRuleError, match="cannot be changed"):
+        services.quote_update(quote=quote, actor=alice, total=Decimal("1"))
+
+
+def test_issued_quote_cannot_be_edited(alice):
+    quote = services.quote_create(actor=alice)
+    line = _free_line(quote, alice)
+    services.quote_status_set(quote=quote, actor=alice, status="issued")
+    with pytest.raises(BusinessRuleError, match="issued"):
+        services.quote_line_update(line=line, actor=alice, quantity="2")
+    with pytest.raises(BusinessRuleError, match="issued"):
+        services.quote_line_remove(line=line, actor=alice)
+    with pytest.raises(BusinessRuleError, match="issued"):
+        services.quote_update(quote=quote, actor=alice, reference="later")
+    line.refresh_from_db()
+    assert line.quantity == Decimal("1")
+
+
+class _Clock:
+    """Django's clock, moved by hand: the audit log's moments and the services both read it."""
+
+    def __init__(self, monkeypatch):
+        from django.utils import timezone
+
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def forward(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+def test_review_time_sums_gaps_between_edits_capped_per_gap(alice, bob, monkeypatch):
+    clock = _Clock(monkeypatch)
+    quote = services.quote_create(actor=alice)
+    assert services.quote_review_start(quote=quote, actor=alice)
+    clock.forward(seconds=90)
+    line = _free_line(quote, alice)  # 90 s since opening
+    clock.forward(seconds=30)
+    services.quote_line_update(line=line, actor=alice, quantity="2")  # +30 s
+    clock.forward(hours=3)
+    services.quote_line_update(line=line, actor=alice, quantity="3")  # away: counts 10 min
+    assert not services.quote_review_start(quote=quote, actor=alice)  # still at it
+    clock.forward(seconds=20)
+    services.quote_version_save(quote=quote, actor=alice, note="v1")  # +20 s
+    quote.refresh_from_db()
+    assert quote.review_seconds == 90 + 30 + 600 + 20
+    # Another person's edits count from their own start, not from Alice's.
+    clock.forward(seconds=5)
+    services.quote_review_start(quote=quote, actor=bob)
+    clock.forward(seconds=40)
+    services.quote_line_update(line=line, actor=bob, quantity="4")
+    quote.refresh_from_db()
+    assert quote.review_seconds == 740 + 40
+    # Once issued, nothing more is counted.
+    services.quote_status_set(quote=quote, actor=alice, status="issued")
+    clock.forward(seconds=60)
+    services.quote_version_save(quote=quote, actor=alice, note="na uitgifte")
+    quote.refresh_from_db()
+    assert quote.review_seconds == 780
+
+
+def test_draft_compare_shows_kept_changed_removed_and_added(alice):
+    quote = services.quote_create(actor=alice)
+    radiator = _item(alice)
+    services.quote_line_add(quote=quote, actor=alice, item=radiator, quantity=Decimal("2"))
+    _free_line(quote, alice, description="Voorrijkosten")
+    _free_line(quote, alice, description="Extra werk")
+    quote.draft_snapshot = [
+        {
+            "sku": "RAD-60",
+            "description": "Radiator",
+            "quantity": "3",
+            "unit": "stuk",
+            "unit_price": "189.95",
+        },
+        {
+            "sku": "",
+            "description": "voorrijkosten",
+            "quantity": "1",
+            "unit": "",
+            "unit_price": "45.00",
+        },
+        {
+            "sku": "TH-1",
+            "description": "Thermostaat",
+            "quantity": "1",
+            "unit": "stuk",
+            "unit_price": "99",
+        },
+    ]
+    quote.save()
+    rows = services.quote_draft_compare(quote)
+    assert [(r["state"], (r["line"].description if r["line"] else None)) for r in rows] == [
+        ("changed", "RAD-60"),
+        ("kept", "Voorrijkosten"),
+        ("removed", None),
+        ("added", "Extra werk"),
+    ]

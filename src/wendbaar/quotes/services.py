@@ -1,17 +1,22 @@
 """Writing quotes: catalogue items with their price history, quote numbers, totals and versions."""
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models import Model as models_Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wendbaar.accounts.choices import BuiltinRole
 from wendbaar.accounts.selectors import organisation_get
+from wendbaar.audit.models import AuditEvent
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
-from wendbaar.quotes import money
-from wendbaar.quotes.choices import PriceSource, QuoteStatus
+from wendbaar.quotes import money, selectors
+from wendbaar.quotes.choices import DiscountKind, PriceSource, QuoteStatus, VatRate
 from wendbaar.quotes.models import (
     Bundle,
     CatalogueItem,
@@ -19,6 +24,7 @@ from wendbaar.quotes.models import (
     Quote,
     QuoteLine,
     QuoteSequence,
+    QuoteTemplate,
     QuoteVersion,
 )
 
@@ -144,7 +150,13 @@ def quote_totals(quote: Quote, *, minimum_margin: Decimal | None = None) -> mone
 
 @transaction.atomic
 def quote_recalculate(*, quote: Quote, minimum_margin: Decimal | None = None) -> money.Totals:
-    """Store line totals, margin flags and the quote's totals from its lines."""
+    """Store line totals, margin flags and the quote's totals from its lines.
+
+    Without `minimum_margin` the organisation's minimum margin (quote settings) flags the lines."""
+    if minimum_margin is None:
+        minimum_margin = selectors.quote_settings_get(
+            organisation=quote.organisation
+        ).minimum_margin
     totals = quote_totals(quote, minimum_margin=minimum_margin)
     for line, result in zip(quote.lines.all(), totals.lines, strict=True):
         if line.line_total != result.total or line.below_margin != result.below_margin:
@@ -207,6 +219,7 @@ def quote_version_save(*, quote: Quote, actor, note: str = "") -> QuoteVersion:
     """Keep the quote as it stands now (header, lines and totals) as the next version."""
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     quote_recalculate(quote=quote)
+    _review_tick(quote=quote, actor=actor)
     last = quote.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = QuoteVersion.objects.create(
         quote=quote,
@@ -295,6 +308,7 @@ def quote_line_add(
         is_drafted=is_drafted,
     )
     quote_recalculate(quote=quote)
+    _edited(quote=quote, actor=actor)
     audit_log(
         actor=actor,
         action="quotes.quote_line_added",
@@ -337,6 +351,22 @@ def quote_status_set(*, quote: Quote, actor, status: str, note: str = "") -> Quo
     today = timezone.localdate()
     if status == QuoteStatus.ISSUED and not quote.lines.exists():
         raise BusinessRuleError(_("A quote without lines cannot be issued."), code="empty_quote")
+    if status == QuoteStatus.ISSUED:
+        quote_recalculate(quote=quote)  # the approval check below reads the total
+    if status == QuoteStatus.ISSUED and quote_approval_needed(quote) and not quote.approved_at:
+        threshold = selectors.quote_settings_get(organisation=quote.organisation)
+        raise BusinessRuleError(
+            _(
+                "Quote %(number)s totals € %(total)s incl. VAT, more than € %(threshold)s: "
+                "a manager must approve it before it is issued."
+            )
+            % {
+                "number": quote.number,
+                "total": quote.total,
+                "threshold": threshold.approval_threshold,
+            },
+            code="approval_required",
+        )
     if status == QuoteStatus.ACCEPTED and quote.valid_until and quote.valid_until < today:
         raise BusinessRuleError(
             _("Quote %(number)s expired on %(date)s and can no longer be accepted.")
@@ -352,6 +382,11 @@ def quote_status_set(*, quote: Quote, actor, status: str, note: str = "") -> Quo
     if status in (QuoteStatus.ACCEPTED, QuoteStatus.REJECTED):
         quote.decided_at = timezone.now()
         fields.append("decided_at")
+    if status == QuoteStatus.IN_APPROVAL:
+        quote.approval_requested_at = timezone.now()
+        quote.approved_by = None
+        quote.approved_at = None
+        fields += ["approval_requested_at", "approved_by", "approved_at"]
     quote.save(update_fields=fields)
     audit_log(
         actor=actor,
@@ -362,3 +397,549 @@ def quote_status_set(*, quote: Quote, actor, status: str, note: str = "") -> Quo
     if status == QuoteStatus.ISSUED:
         quote_version_save(quote=quote, actor=actor, note=note or _("Issued"))
     return quote
+
+
+# --- Review time ---------------------------------------------------------------------------------
+
+# A person's review of a quote is the sum of the gaps between their consecutive edits (and from
+# opening the quote to their first edit); a longer gap counts as this much: they were away.
+REVIEW_GAP_CAP = timedelta(minutes=10)
+REVIEW_ACTIONS = (
+    "quotes.quote_review_started",
+    "quotes.quote_updated",
+    "quotes.quote_line_added",
+    "quotes.quote_line_updated",
+    "quotes.quote_line_removed",
+    "quotes.quote_lines_reordered",
+    "quotes.quote_version_saved",
+    "quotes.quote_approval_requested",
+)
+
+
+def _person(actor) -> bool:
+    return bool(getattr(actor, "pk", None))
+
+
+def _last_review_event(*, quote: Quote, actor) -> AuditEvent | None:
+    return (
+        AuditEvent.objects.filter(
+            object_type=Quote._meta.label_lower,
+            object_id=str(quote.pk),
+            actor_id=actor.pk,
+            action__in=REVIEW_ACTIONS,
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def _review_tick(*, quote: Quote, actor) -> int:
+    """Add the time since the person's last edit (or since they opened the quote) to its review
+    time, at most REVIEW_GAP_CAP; returns the seconds added. The audit log holds the moments."""
+    if not _person(actor) or quote.status not in EDITABLE:
+        return 0
+    last = _last_review_event(quote=quote, actor=actor)
+    if last is None:
+        return 0
+    gap = min(max(timezone.now() - last.at, timedelta(0)), REVIEW_GAP_CAP)
+    seconds = int(gap.total_seconds())
+    if seconds:
+        Quote.objects.filter(pk=quote.pk).update(review_seconds=F("review_seconds") + seconds)
+        quote.review_seconds += seconds
+    return seconds
+
+
+def quote_review_start(*, quote: Quote, actor) -> bool:
+    """A person opens an editable quote: their review starts now, unless they are still at it
+    (an edit or opening less than REVIEW_GAP_CAP ago). Returns whether a start was recorded."""
+    if not _person(actor) or quote.status not in EDITABLE:
+        return False
+    last = _last_review_event(quote=quote, actor=actor)
+    if last is not None and timezone.now() - last.at < REVIEW_GAP_CAP:
+        return False
+    audit_log(actor=actor, action="quotes.quote_review_started", target=quote, data={})
+    return True
+
+
+def _edited(*, quote: Quote, actor) -> None:
+    """After every change of an editable quote: count the review time, and drop an approval (the
+    manager approved what the quote was, not what it is now)."""
+    _review_tick(quote=quote, actor=actor)
+    if quote.approved_at is not None:
+        approved_by = quote.approved_by
+        Quote.objects.filter(pk=quote.pk).update(approved_by=None, approved_at=None)
+        quote.approved_by = None
+        quote.approved_at = None
+        audit_log(
+            actor=actor,
+            action="quotes.quote_approval_lost",
+            target=quote,
+            data={"approved_by": getattr(approved_by, "pk", None)},
+        )
+
+
+# --- Editing -------------------------------------------------------------------------------------
+
+MAX_AMOUNT = Decimal("100000000000")  # fits the money and quantity columns
+
+HEADER_FIELDS = (
+    "customer_name",
+    "customer_company",
+    "customer_email",
+    "customer_phone",
+    "customer_address",
+    "customer_vat_number",
+    "reference",
+    "template",
+    "language",
+    "valid_until",
+    "discount_kind",
+    "discount_value",
+)
+
+
+def _locked_for_edit(quote: Quote) -> Quote:
+    quote = Quote.objects.select_for_update().select_related("approved_by").get(pk=quote.pk)
+    _check_editable(quote)
+    return quote
+
+
+def _decimal_in(value, what: str) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    text = str(value).strip().replace(" ", "")
+    if "," in text:  # Dutch decimal comma; a dot before it groups thousands
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        result = Decimal(text)
+    except (InvalidOperation, ValueError) as exc:
+        raise BusinessRuleError(
+            _("%(what)s is not a number.") % {"what": what}, code="bad_number", status_code=400
+        ) from exc
+    if not result.is_finite():
+        raise BusinessRuleError(
+            _("%(what)s is not a number.") % {"what": what}, code="bad_number", status_code=400
+        )
+    if abs(result) >= MAX_AMOUNT:
+        raise BusinessRuleError(
+            _("%(what)s is too large.") % {"what": what}, code="bad_number", status_code=400
+        )
+    return result
+
+
+def _discount_check(kind: str, value: Decimal) -> None:
+    if kind not in DiscountKind.values:
+        raise BusinessRuleError(
+            _("Unknown kind of discount."), code="bad_discount", status_code=400
+        )
+    money.Discount(kind, value)  # refuses negative discounts
+    if kind == DiscountKind.PERCENTAGE and value > 100:
+        raise BusinessRuleError(
+            _("A discount cannot be more than 100 %."), code="bad_discount", status_code=400
+        )
+    if value != value.quantize(money.CENT):
+        raise BusinessRuleError(
+            _("A discount has at most two decimals."), code="bad_discount", status_code=400
+        )
+
+
+@transaction.atomic
+def quote_update(*, quote: Quote, actor, **changes) -> Quote:
+    """Change the header of a draft quote (customer, reference, template, language, validity,
+    quote discount); totals follow at once. Unknown fields are refused, nothing is half-saved."""
+    unknown = set(changes) - set(HEADER_FIELDS)
+    if unknown:
+        raise BusinessRuleError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="bad_field",
+            status_code=400,
+        )
+    quote = _locked_for_edit(quote)
+    before = {name: getattr(quote, name) for name in HEADER_FIELDS}
+    for name, value in changes.items():
+        if name == "discount_value":
+            value = _decimal_in(value if value not in (None, "") else "0", _("Discount"))
+        elif name == "template":
+            if value is not None and (
+                not isinstance(value, QuoteTemplate)
+                or value.organisation_id != quote.organisation_id
+            ):
+                raise BusinessRuleError(
+                    _("This template does not exist."), code="bad_template", status_code=400
+                )
+        elif name == "valid_until":
+            if value is not None and value < timezone.localdate() and value != quote.valid_until:
+                raise BusinessRuleError(
+                    _("The quote cannot be valid until a day in the past."),
+                    code="bad_validity",
+                    status_code=400,
+                )
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(quote, name, value)
+    if not quote.discount_kind:
+        quote.discount_value = Decimal("0")
+    _discount_check(quote.discount_kind or "", quote.discount_value)
+    try:
+        quote.full_clean(
+            exclude=[f.name for f in Quote._meta.fields if f.name not in HEADER_FIELDS],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        raise BusinessRuleError(
+            " ".join(exc.messages), code="invalid_input", status_code=400
+        ) from exc
+    changed = {
+        name: [_jsonable_plain(before[name]), _jsonable_plain(getattr(quote, name))]
+        for name in HEADER_FIELDS
+        if before[name] != getattr(quote, name)
+    }
+    if not changed:
+        return quote
+    quote.save(update_fields=[*changed, "updated_at"])
+    quote_recalculate(quote=quote)
+    _edited(quote=quote, actor=actor)
+    audit_log(actor=actor, action="quotes.quote_updated", target=quote, data={"changed": changed})
+    return quote
+
+
+def _jsonable_plain(value):
+    if isinstance(value, models_Model):
+        return value.pk
+    if isinstance(value, date):
+        return value.isoformat()
+    return _jsonable(value)
+
+
+LINE_FIELDS = (
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "vat_rate",
+    "discount_kind",
+    "discount_value",
+)
+
+
+@transaction.atomic
+def quote_line_update(*, line: QuoteLine, actor, **changes) -> QuoteLine:
+    """Change a line of a draft quote (description, quantity, unit, price, VAT, discount);
+    totals follow at once."""
+    unknown = set(changes) - set(LINE_FIELDS)
+    if unknown:
+        raise BusinessRuleError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="bad_field",
+            status_code=400,
+        )
+    quote = _locked_for_edit(line.quote)
+    try:
+        line = quote.lines.get(pk=line.pk)
+    except QuoteLine.DoesNotExist as exc:
+        raise BusinessRuleError(
+            _("This line is no longer on the quote."), code="line_gone", status_code=404
+        ) from exc
+    before = {name: getattr(line, name) for name in LINE_FIELDS}
+    for name, value in changes.items():
+        if name in ("quantity", "unit_price", "discount_value"):
+            labels = {
+                "quantity": _("Quantity"),
+                "unit_price": _("Unit price"),
+                "discount_value": _("Discount"),
+            }
+            value = _decimal_in(value if value not in (None, "") else "0", labels[name])
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(line, name, value)
+    if not line.description:
+        raise BusinessRuleError(
+            _("A line needs a description."), code="line_incomplete", status_code=400
+        )
+    if line.vat_rate not in VatRate.values:
+        raise BusinessRuleError(
+            _("Unknown VAT rate %(rate)s.") % {"rate": line.vat_rate},
+            code="bad_vat_rate",
+            status_code=400,
+        )
+    if not line.discount_kind:
+        line.discount_value = Decimal("0")
+    _discount_check(line.discount_kind or "", line.discount_value)
+    money.line_compute(  # refuses negative quantities and prices
+        money.LineIn(quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate)
+    )
+    if line.quantity != line.quantity.quantize(Decimal("0.001")):
+        raise BusinessRuleError(
+            _("A quantity has at most three decimals."), code="bad_number", status_code=400
+        )
+    if line.unit_price != line.unit_price.quantize(money.CENT):
+        raise BusinessRuleError(
+            _("A price has at most two decimals."), code="bad_number", status_code=400
+        )
+    line.description = line.description[:500]
+    line.unit = line.unit[:20]
+    changed = {
+        name: [_jsonable(before[name]), _jsonable(getattr(line, name))]
+        for name in LINE_FIELDS
+        if before[name] != getattr(line, name)
+    }
+    if not changed:
+        return line
+    line.save(update_fields=list(changed))
+    quote_recalculate(quote=quote)
+    _edited(quote=quote, actor=actor)
+    audit_log(
+        actor=actor,
+        action="quotes.quote_line_updated",
+        target=quote,
+        data={"line": line.pk, "sku": line.sku, "changed": changed},
+    )
+    line.refresh_from_db()
+    return line
+
+
+@transaction.atomic
+def quote_line_remove(*, line: QuoteLine, actor) -> None:
+    """Take a line off a draft quote; the others keep their order."""
+    quote = _locked_for_edit(line.quote)
+    try:
+        line = quote.lines.get(pk=line.pk)
+    except QuoteLine.DoesNotExist as exc:
+        raise BusinessRuleError(
+            _("This line is no longer on the quote."), code="line_gone", status_code=404
+        ) from exc
+    data = {
+        "line": line.pk,
+        "sku": line.sku,
+        "description": line.description,
+        "quantity": str(line.quantity),
+        "unit_price": str(line.unit_price),
+        "was_drafted": line.is_drafted,
+    }
+    line.delete()
+    _renumber(quote)
+    quote_recalculate(quote=quote)
+    _edited(quote=quote, actor=actor)
+    audit_log(actor=actor, action="quotes.quote_line_removed", target=quote, data=data)
+
+
+def _renumber(quote: Quote, order: list[int] | None = None) -> None:
+    lines = list(quote.lines.all())
+    if order is not None:
+        by_pk = {line.pk: line for line in lines}
+        lines = [by_pk[pk] for pk in order]
+    for position, line in enumerate(lines, start=1):
+        if line.position != position:
+            line.position = position
+            line.save(update_fields=["position"])
+
+
+@transaction.atomic
+def quote_lines_reorder(*, quote: Quote, actor, order: list[int]) -> Quote:
+    """Put the lines of a draft quote in the given order (every line id once)."""
+    quote = _locked_for_edit(quote)
+    current = list(quote.lines.values_list("pk", flat=True))
+    if sorted(order) != sorted(current) or len(set(order)) != len(order):
+        raise BusinessRuleError(
+            _("The new order must name every line of the quote once; reload the page."),
+            code="bad_order",
+            status_code=400,
+        )
+    if list(order) == current:
+        return quote
+    _renumber(quote, list(order))
+    _edited(quote=quote, actor=actor)
+    audit_log(
+        actor=actor,
+        action="quotes.quote_lines_reordered",
+        target=quote,
+        data={"from": current, "to": list(order)},
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_line_move(*, line: QuoteLine, actor, direction: str) -> Quote:
+    """Move a line one place up or down."""
+    if direction not in ("up", "down"):
+        raise BusinessRuleError(_("Move a line up or down."), code="bad_order", status_code=400)
+    quote = _locked_for_edit(line.quote)
+    order = list(quote.lines.values_list("pk", flat=True))
+    if line.pk not in order:
+        raise BusinessRuleError(
+            _("This line is no longer on the quote."), code="line_gone", status_code=404
+        )
+    index = order.index(line.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+    return quote_lines_reorder(quote=quote, actor=actor, order=order)
+
+
+# --- Approval ------------------------------------------------------------------------------------
+
+
+def quote_approval_needed(quote: Quote) -> bool:
+    """Whether the quote's total (incl. VAT) is above the organisation's approval threshold."""
+    threshold = selectors.quote_settings_get(organisation=quote.organisation).approval_threshold
+    return threshold is not None and quote.total > threshold
+
+
+def _managers(organisation) -> list[int]:
+    from wendbaar.accounts.models import User
+
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(roles__code__in=[BuiltinRole.MANAGER, BuiltinRole.ADMIN]))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def quote_may_approve(*, quote: Quote, user) -> bool:
+    """Managers approve; not their own quote, unless nobody else could (the only manager)."""
+    if not selectors.quote_can_approve(user):
+        return False
+    if quote.created_by_id == user.pk:
+        return _managers(quote.organisation) == [user.pk]
+    return True
+
+
+@transaction.atomic
+def quote_approval_request(*, quote: Quote, actor, note: str = "") -> Quote:
+    """Ask a manager to approve a draft quote before it is issued."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.status != QuoteStatus.DRAFT:
+        raise BusinessRuleError(
+            _("Only a draft quote can be put up for approval."), code="bad_transition"
+        )
+    if not quote.lines.exists():
+        raise BusinessRuleError(
+            _("A quote without lines cannot be put up for approval."), code="empty_quote"
+        )
+    _review_tick(quote=quote, actor=actor)
+    quote = quote_status_set(quote=quote, actor=actor, status=QuoteStatus.IN_APPROVAL, note=note)
+    audit_log(
+        actor=actor,
+        action="quotes.quote_approval_requested",
+        target=quote,
+        data={"total": str(quote.total), "note": note[:250]},
+    )
+    return quote
+
+
+def _check_approver(quote: Quote, actor) -> None:
+    if not selectors.quote_can_approve(actor):
+        raise BusinessRuleError(
+            _("Only a manager can approve or reject a quote."),
+            code="not_an_approver",
+            status_code=403,
+        )
+    if not quote_may_approve(quote=quote, user=actor):
+        raise BusinessRuleError(
+            _("You made this quote; another manager must approve it."),
+            code="own_quote",
+            status_code=403,
+        )
+    if quote.status != QuoteStatus.IN_APPROVAL:
+        raise BusinessRuleError(
+            _("Quote %(number)s is not waiting for approval.") % {"number": quote.number},
+            code="not_in_approval",
+        )
+
+
+@transaction.atomic
+def quote_approve(
+    *, quote: Quote, actor, note: str = "", total_seen: Decimal | None = None
+) -> Quote:
+    """A manager approves the quote as it stands; it goes back to draft, ready to be issued.
+
+    With `total_seen` the approval is refused when the quote changed since the manager looked."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    _check_approver(quote, actor)
+    quote_recalculate(quote=quote)
+    if total_seen is not None and total_seen != quote.total:
+        raise BusinessRuleError(
+            _("The quote changed while you looked at it (now € %(total)s); check it again.")
+            % {"total": quote.total},
+            code="quote_changed",
+        )
+    quote.status = QuoteStatus.DRAFT
+    quote.approved_by = actor
+    quote.approved_at = timezone.now()
+    quote.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="quotes.quote_approved",
+        target=quote,
+        data={"total": str(quote.total), "note": note[:250]},
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_approval_reject(*, quote: Quote, actor, note: str) -> Quote:
+    """A manager sends the quote back to its maker with a note on what to change."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    _check_approver(quote, actor)
+    if not note.strip():
+        raise BusinessRuleError(
+            _("Say what has to change before the quote can be approved."),
+            code="note_required",
+            status_code=400,
+        )
+    quote.status = QuoteStatus.DRAFT
+    quote.approved_by = None
+    quote.approved_at = None
+    quote.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="quotes.quote_approval_rejected",
+        target=quote,
+        data={"total": str(quote.total), "note": note.strip()[:250]},
+    )
+    return quote
+
+
+# --- Comparing with the AI draft -----------------------------------------------------------------
+
+
+def quote_draft_compare(quote: Quote) -> list[dict]:
+    """The AI draft's lines next to the current ones: kept, changed, removed or added.
+
+    A pure read of the quote's own data (no writes), kept here next to the editing services."""
+    current = list(quote.lines.all())
+    unmatched = list(current)
+    rows = []
+    for drafted in quote.draft_snapshot or []:
+        key_sku = (drafted.get("sku") or "").strip()
+        key_text = (drafted.get("description") or "").strip().lower()
+        match = next(
+            (
+                line
+                for line in unmatched
+                if (key_sku and line.sku == key_sku)
+                or (not key_sku and line.description.strip().lower() == key_text)
+            ),
+            None,
+        )
+        draft_qty = _decimal_or_none(drafted.get("quantity"))
+        draft_price = _decimal_or_none(drafted.get("unit_price"))
+        if match is None:
+            rows.append({"state": "removed", "draft": drafted, "line": None})
+            continue
+        unmatched.remove(match)
+        same = draft_qty == match.quantity and draft_price == match.unit_price
+        rows.append({"state": "kept" if same else "changed", "draft": drafted, "line": match})
+    rows += [{"state": "added", "draft": None, "line": line} for line in unmatched]
+    return rows
+
+
+def _decimal_or_none(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
