@@ -47,11 +47,19 @@ RULES = {
         ],
         "neighbourhoods": {"Oudwijk": "Dorpstad"},
     },
-    "defaults": {
-        "radiator_type": "22",
-        "radiator_height": 600,
-        "max_quantity": {"stuk": 50, "m²": 300},
-        "verdeler": [{"max_m2": 30, "sku": "VVW-VERD4"}, {"max_m2": 50, "sku": "VVW-VERD6"}],
+    "defaults": {"max_quantity": {"stuk": 50, "m²": 300}},
+    "jobs": {
+        "radiators": {
+            "panel_name_pattern": r"type (?P<type>\d\d),\s*(?P<height>\d+) x (?P<length>\d+)",
+            "default_type": "22",
+            "default_height": 600,
+            "valve": "RAD-TRK",
+        },
+        "floor_heating": {
+            "milled": "VVW-FREES",
+            "manifolds": [{"max_m2": 30, "sku": "VVW-VERD4"}, {"max_m2": 50, "sku": "VVW-VERD6"}],
+            "labour": {"standard": 4},
+        },
     },
     "bundles": [
         {

@@ -1,8 +1,13 @@
 """Draft quote lines from a customer request, a catalogue and the house rules.
 
-`draft_lines(request_text, catalogue, rules, language) -> Draft`: every line says why it is there
-(the request words and the catalogue row) and how sure the engine is; what cannot be priced from
-the catalogue becomes an open point, never a guessed price.
+`draft_lines(request_text, catalogue, rules, language, customer=None) -> Draft`: every line says
+why it is there (the request words and the catalogue row), where it comes from (`source`: "rule"
+for the house rules, "match" for the catalogue matcher) and how sure the engine is; what cannot be
+priced from the catalogue becomes an open point, never a guessed price.
+
+The engine knows the language of requests (numbers, sizes, places, job words in Dutch and
+English); everything about one firm's catalogue (SKUs, names, sizes, hours) comes from the rules
+(`wendbaar.quotes.rules`).
 """
 
 import re
@@ -39,6 +44,9 @@ class Line:
     unit: str
     why: str
     confidence: float
+    source: str = "rule"
+    discount_percent: Decimal | None = None
+    discount_why: str = ""
 
 
 @dataclass
@@ -117,13 +125,27 @@ class Catalogue:
     def name(self, sku: str) -> str:
         return self.rows[sku].get("name", sku)
 
-    def radiators(self):
-        """(sku, type, height, length) of the panel radiators, read from the names."""
+    def radiators(self, job: dict):
+        """(sku, type, height mm, length mm) of the panel radiators the rules describe."""
         out = []
-        for sku, row in self.rows.items():
-            match = re.search(r"type (\d\d),\s*(\d+) x (\d+)", row.get("name", ""))
-            if match:
-                out.append((sku, match.group(1), int(match.group(2)), int(match.group(3))))
+        pattern, scale = job["panel_name_pattern"], 10 if job["panel_size_unit"] == "cm" else 1
+        if pattern is not None:
+            for sku, row in self.rows.items():
+                match = pattern.search(row.get("name", ""))
+                if match:
+                    out.append(
+                        (
+                            sku,
+                            match.group("type"),
+                            int(match.group("height")) * scale,
+                            int(match.group("length")) * scale,
+                        )
+                    )
+        for panel in job["panels"]:
+            if panel["sku"] in self.rows and panel["sku"] not in {r[0] for r in out}:
+                out.append(
+                    (panel["sku"], panel["type"], int(panel["height"]), int(panel["length"]))
+                )
         return out
 
 
@@ -135,14 +157,24 @@ class Builder:
         self.hours: dict[str, Decimal] = {}
         self.onsite = False
         self.labour_needed = False
+        self.spans: list[tuple[int, int]] = []  # request text the rules explained
+
+    def explained(self, match: re.Match | None) -> None:
+        if match is not None:
+            self.spans.append(match.span())
 
     def point(self, nl: str, en: str) -> None:
         text = en if self.language == "en" else nl
         if text not in self.open_points:
             self.open_points.append(text)
 
-    def add(self, sku: str, quantity, why: str, confidence: float = 0.9) -> None:
+    def add(
+        self, sku: str | None, quantity, why: str, confidence: float = 0.9, offsite: bool = False
+    ) -> None:
         quantity = Decimal(quantity)
+        if not sku:
+            self.point(f"{why}: geen catalogusartikel", f"{why}: no catalogue item")
+            return
         if sku not in self.catalogue or quantity <= 0:
             self.point(f"{why}: geen catalogusartikel {sku}", f"{why}: no catalogue item {sku}")
             return
@@ -156,6 +188,16 @@ class Builder:
             self.lines[sku] = Line(
                 sku, quantity, self.catalogue.unit(sku), f"{why} -> {name}", confidence
             )
+        if not offsite:
+            self.onsite = True
+
+    def add_lines(self, lines, n, why: str, offsite: bool = False) -> None:
+        for sku, qty in lines:
+            self.add(sku, qty * n, why, offsite=offsite)
+
+    def labours(self, hours: dict, n, why: str) -> None:
+        for kind, value in hours.items():
+            self.labour(kind, value * n, why)
 
     def labour(self, kind: str, hours, why: str) -> None:
         hours = Decimal(hours)
@@ -210,7 +252,9 @@ NOT_PLACES = {
 
 
 def _radiators(b: Builder, text: str) -> None:
-    defaults = b.rules.defaults
+    job = b.rules.job("radiators")
+    if job is None:
+        return
     panel_sentences = []
     for sentence in sentences(text):
         if re.search(r"radiator|radiatoren|radiators", sentence, re.I):
@@ -235,12 +279,12 @@ def _radiators(b: Builder, text: str) -> None:
         joined = " ".join(panel_sentences)
         match = re.search(r"\bradiator(en|s)?\b", joined, re.I)
         count = number_before(joined, match.start()) or Decimal(1)
-        rtype = defaults.get("radiator_type", "22")
+        rtype = job["default_type"]
         if re.search(r"enkele plaat|enkel paneel|type 11|single panel", joined, re.I):
             rtype = "11"
         elif re.search(r"type 33|drie panelen|triple", joined, re.I):
             rtype = "33"
-        height = int(defaults.get("radiator_height", 600))
+        height = int(job["default_height"])
         lengths: list[tuple[Decimal, int]] = []
         grid = re.search(r"(\d{2,3})\s*x\s*(\d{2,3})", joined)
         if grid:
@@ -288,20 +332,29 @@ def _radiators(b: Builder, text: str) -> None:
                 if len(lengths) == 1
                 else [(n or 1, mm) for n, mm in lengths]
             )
-        options = [r for r in b.catalogue.radiators() if r[1] == rtype] or b.catalogue.radiators()
+        panels = b.catalogue.radiators(job)
+        options = [r for r in panels if r[1] == rtype] or panels
         for n, mm in lengths:
             pool = [r for r in options if r[2] == height] or options
             if mm is None:
                 b.point("radiatormaat onbekend; opmeten", "radiator size unknown; to be measured")
                 continue
+            if not pool:
+                b.point(
+                    "paneelradiator: geen passend catalogusartikel",
+                    "panel radiator: no matching catalogue item",
+                )
+                continue
             sku = min(pool, key=lambda r: abs(r[3] - mm))[0]
             b.add(sku, n, f"radiator type {rtype}, {height} x {mm} mm")
+            b.add_lines(job["with_each_panel"], n, "per radiator")
             new_spot = re.search(
                 r"geen leidingen|nieuwe (plek|leidingen)|new (spot|pipes|location)|no pipes",
                 text,
                 re.I,
             )
-            b.labour("standard", (3 if new_spot else Decimal("1.5")) * n, "radiator")
+            hours = job["hours_new_spot"] if new_spot else job["hours_existing"]
+            b.labour("standard", hours * n, "radiator")
         if re.search(r"\b(zwart|black|antraciet|anthracite|grijs|grey|gray)\b", joined, re.I):
             b.point(
                 "gevraagde kleur niet in catalogus (standaard wit)",
@@ -313,12 +366,13 @@ def _radiators(b: Builder, text: str) -> None:
     if towel:
         around = next((s for s in sentences(text) if towel.group(0) in s), text)
         around = next((c for c in around.split("\n") if towel.group(0) in c), around)
+        b.explained(towel)
         if re.search(r"elektri\w* (handdoek|badkamer)|stekker|plug|electric towel", around, re.I):
-            b.add("RAD-BAD-EL", 1, f"'{towel.group(0)}' elektrisch")
+            b.add(job["towel_electric"], 1, f"'{towel.group(0)}' elektrisch")
         else:
             n = number_before(text, towel.start()) or Decimal(1)
-            b.add("RAD-BAD-1200", n, f"'{towel.group(0)}' op cv")
-            b.labour("standard", Decimal("1.5") * n, "badkamerradiator")
+            b.add(job["towel"], n, f"'{towel.group(0)}' op cv")
+            b.labour("standard", job["hours_existing"] * n, "badkamerradiator")
             if re.search(r"\b(zwart|black|antraciet|anthracite)\b", around, re.I):
                 b.point(
                     "kleur zwart voor de handdoekradiator niet in catalogus (standaard wit)",
@@ -326,9 +380,10 @@ def _radiators(b: Builder, text: str) -> None:
                 )
     design = re.search(r"designradiator|design radiator", text, re.I)
     if design:
+        b.explained(design)
         n = number_before(text, design.start()) or Decimal(1)
-        b.add("RAD-DESIGN", n, "designradiator")
-        b.labour("standard", Decimal("1.5") * n, "designradiator")
+        b.add(job["design"], n, "designradiator")
+        b.labour("standard", job["hours_existing"] * n, "designradiator")
     valve = re.search(
         r"thermost\w*\s*(radiator)?kra\w*|radiatorkra\w*|thermostatic (radiator )?valves?",
         text,
@@ -343,9 +398,10 @@ def _radiators(b: Builder, text: str) -> None:
                 re.I,
             )
             n = Decimal(on.group(1)) if on else Decimal(1)
-        b.add("RAD-TRK", n, f"'{valve.group(0)}'")
+        b.explained(valve)
+        b.add(job["valve"], n, f"'{valve.group(0)}'")
         if not panel_sentences:
-            b.labour("standard", Decimal("0.5") * n, "radiatorkraan")
+            b.labour("standard", job["hours_valve"] * n, "radiatorkraan")
     knob = re.search(
         r"slimme radiatorkno\w*|smart (radiator )?(knob|valve|thermostat head)s?|radiatorknop\w*",
         text,
@@ -353,14 +409,33 @@ def _radiators(b: Builder, text: str) -> None:
     )
     if knob:
         n = number_before(text, knob.start()) or Decimal(1)
-        b.add("RAD-SLIMKNOP", n, f"'{knob.group(0)}'")
+        b.explained(knob)
+        b.add(job["smart_knob"], n, f"'{knob.group(0)}'")
         if re.search(r"monteren|plaatsen|installeren|fit|install", text, re.I) and not re.search(
             r"zelf|myself", text, re.I
         ):
-            b.labour("standard", Decimal("0.25") * n, "slimme knoppen monteren")
+            b.labour("standard", job["hours_smart_knob"] * n, "slimme knoppen monteren")
+
+
+def _pick(variants: list[dict], text: str) -> str | None:
+    """The first variant whose cues match, else the first without cues."""
+    for variant in variants:
+        if variant["cues"] and any_cue(variant["cues"], text):
+            return variant["sku"]
+    return next((v["sku"] for v in variants if not v["cues"]), None)
+
+
+HOME_CUES = {
+    "large": r"2 badkamers|2 bathrooms|twee badkamers",
+    "small": r"appartement|apartment|flat\b|alleen (een )?douche|one shower|only a shower",
+    "medium": r"\bbad\b|bath\b|2 douches|eengezinswoning|family home",
+}
 
 
 def _ketel(b: Builder, text: str) -> None:
+    job = b.rules.job("central_heating_boiler")
+    if job is None:
+        return
     for sentence in sentences(text):
         ketel = re.search(
             r"combiketel|cv-?ketel|\bketel(?:\b|vervang)|combi ?boiler|soloketel|gas boiler|\bboiler\b",
@@ -377,38 +452,54 @@ def _ketel(b: Builder, text: str) -> None:
         ):
             continue
         low = text.lower()
-        cw = re.search(r"cw ?([456])", low)
+        classes = job["classes"]
+        by_home = {c["home"]: c for c in classes if c["home"]}
+
+        def with_kw(entry, low=low) -> bool:
+            return bool(entry and entry["kw"] is not None) and bool(
+                re.search(rf"\b{entry['kw'].normalize():f} ?kw", low)
+            )
+
+        cw = re.search(r"cw ?(\d)", low)
+        sku, missing = None, None
         if re.search(r"\bsolo|aparte boiler|separate (hot water )?(tank|cylinder)", low):
-            sku = "CV-SOLO24"
+            sku = job["solo"]
+            missing = "soloketel" if not sku else None
         elif cw:
-            sku = {"4": "CV-HR25-CW4", "5": "CV-HR30-CW5", "6": "CV-HR36-CW6"}[cw.group(1)]
-        elif re.search(r"2 badkamers|2 bathrooms|twee badkamers", low):
-            sku = "CV-HR36-CW6"
-        elif re.search(
-            r"appartement|apartment|flat\b|alleen (een )?douche|one shower|only a shower|\b25 ?kw",
-            low,
-        ):
-            sku = "CV-HR25-CW4"
-        elif re.search(r"\bbad\b|bath\b|2 douches|eengezinswoning|family home|\b30 ?kw", low):
-            sku = "CV-HR30-CW5"
-        elif re.search(r"\b36 ?kw", low):
-            sku = "CV-HR36-CW6"
+            entry = next((c for c in classes if c["class"].lower() == f"cw{cw.group(1)}"), None)
+            sku, missing = (entry["sku"], None) if entry else (None, f"CW{cw.group(1)}")
+        elif re.search(HOME_CUES["large"], low):
+            entry = by_home.get("large")
+            sku, missing = (entry["sku"], None) if entry else (None, "large")
         else:
+            for home in ("small", "medium"):
+                entry = by_home.get(home)
+                if re.search(HOME_CUES[home], low) or with_kw(entry):
+                    sku, missing = (entry["sku"], None) if entry else (None, home)
+                    break
+            else:
+                entry = next((c for c in classes if with_kw(c)), None)
+                sku = entry["sku"] if entry else None
+        if missing:
+            b.point(
+                f"cv-ketel: gevraagde uitvoering ({missing}) niet in catalogus",
+                f"boiler: requested type ({missing}) not in catalogue",
+            )
+        elif not sku:
             b.point(
                 "cv-ketel: warmwaterklasse/woningtype onbekend", "boiler: hot-water class unknown"
             )
-            b.labour("standard", 6, "cv-ketel vervangen")
-            b.add("CV-ROOKGAS", 1, "ketelvervanging")
-            b.add("CV-DEMONT", 1, "ketelvervanging")
-            return
-        b.add(sku, 1, f"'{ketel.group(0)}' vervangen")
-        b.add("CV-ROOKGAS", 1, "ketelvervanging")
-        b.add("CV-DEMONT", 1, "ketelvervanging")
-        b.labour("standard", 6, "cv-ketel vervangen")
+        else:
+            b.add(sku, 1, f"'{ketel.group(0)}' vervangen")
+        b.add_lines(job["lines"], 1, "ketelvervanging")
+        b.labours(job["labour"], 1, "cv-ketel vervangen")
         return
 
 
 def _thermostat(b: Builder, text: str) -> None:
+    job = b.rules.job("thermostat")
+    if job is None:
+        return
     cleaned = re.sub(
         r"douchethermostaat|thermostaatkra\w*|thermostatische \w+|radiatorthermostaat|shower thermostat|"
         r"thermostatic \w+|thermostaatkraan|ruimtethermostaat vloer\w*",
@@ -425,11 +516,14 @@ def _thermostat(b: Builder, text: str) -> None:
         around,
         re.I,
     )
-    b.add("CV-THERM-SLIM" if slim else "CV-THERM-AAN", 1, f"'{match.group(0)}'")
-    b.labour("standard", 1, "thermostaat")
+    b.add((job["smart"] or job["basic"]) if slim else job["basic"], 1, f"'{match.group(0)}'")
+    b.labours(job["labour"], 1, "thermostaat")
 
 
 def _floor(b: Builder, text: str) -> None:
+    job = b.rules.job("floor_heating")
+    if job is None:
+        return
     low = text.lower()
     area = re.search(
         NUM + r"\s*(?:-|tot|to)?\s*(\d+)?\s*(?:m²|vierkante meter|square met)", text, re.I
@@ -441,43 +535,51 @@ def _floor(b: Builder, text: str) -> None:
     water = re.search(r"vloerverwarming|underfloor heating|floor heating", low)
     if not (electric or water) or not area:
         return
+    b.explained(area)
     size = _dec(area.group(2) or area.group(1))
     if area.group(2):
         b.point("oppervlakte is een bereik; opmeten", "area given as a range; to be measured")
     if electric:
-        b.add("VVW-ELMAT", size, f"'{electric.group(0)}' {size} m²")
-        b.add("VVW-THERM", 1, "thermostaat per ruimte")
-        b.labour("electrical", 2, "elektrische vloerverwarming")
+        b.add(job["electric_mat"], size, f"'{electric.group(0)}' {size} m²")
+        if job["electric_thermostat"]:
+            b.add(job["electric_thermostat"], 1, "thermostaat per ruimte")
+        b.labours(job["electric_labour"], 1, "elektrische vloerverwarming")
         return
-    sku = "VVW-NOP" if re.search(r"noppen|nopjes|dekvloer|new screed", low) else "VVW-FREES"
+    screed = re.search(r"noppen|nopjes|dekvloer|new screed", low)
+    sku = (job["screed"] or job["milled"]) if screed else job["milled"]
     b.add(sku, size, f"'{water.group(0)}' {size} m²")
-    for step in b.rules.defaults.get("verdeler", []):
-        if size <= step["max_m2"]:
-            b.add(step["sku"], 1, f"verdeler bij {size} m²")
-            break
-    else:
-        b.point(
-            "verdeler: oppervlakte te groot voor standaardverdeler",
-            "manifold: area too large for a standard manifold",
-        )
-    b.labour("standard", 4, "vloerverwarming")
+    if job["manifolds"]:
+        for step in job["manifolds"]:
+            if size <= step["max_m2"]:
+                b.add(step["sku"], 1, f"verdeler bij {size} m²")
+                break
+        else:
+            b.point(
+                "verdeler: oppervlakte te groot voor standaardverdeler",
+                "manifold: area too large for a standard manifold",
+            )
+    b.labours(job["labour"], 1, "vloerverwarming")
 
 
 def _heat_pumps(b: Builder, text: str) -> None:
+    job = b.rules.job("heat_pump")
+    if job is None:
+        return
     low = text.lower()
     if re.search(r"zwembad|swimming pool|warmtepompboiler", low):
         return
     airco = re.search(r"\bairco|air ?con\w*|split ?unit", low)
     if airco and not re.search(r"onderhoud|service|maintenance", low):
+        if not job["airco"]:
+            b.point("airco niet in catalogus", "air conditioning not in catalogue")
+            return
         units = re.search(
             r"(\d+)\s*(?:binnendel\w*|units?|airco'?s|indoor units?|slaapkamers|kamers|rooms|bedrooms)",
             low,
         )
         n = Decimal(units.group(1)) if units else Decimal(1)
-        for sku in ("WP-AIRCO35", "WP-OPST", "ELK-GROEP1F"):
-            b.add(sku, n, "airco single-split")
-        b.labour("standard", 5 * n, "airco")
-        b.labour("apprentice", 5 * n, "airco")
+        b.add_lines(job["airco"]["lines"], n, "airco single-split")
+        b.labours(job["airco"]["labour"], n, "airco")
         return
     low = " ".join(
         x for x in sentences(low) if not re.search(r"\blater\b|toekomst|future|eventually|ooit", x)
@@ -487,37 +589,54 @@ def _heat_pumps(b: Builder, text: str) -> None:
     ):
         return
     if re.search(r"hybride|hybrid", low):
-        for sku in ("WP-HYB4", "WP-OPST", "ELK-GROEP1F"):
-            b.add(sku, 1, "hybride warmtepomp")
-        b.labour("standard", 8, "hybride warmtepomp")
-        b.labour("apprentice", 8, "hybride warmtepomp")
+        if not job["hybrid"]:
+            b.point("hybride warmtepomp niet in catalogus", "hybrid heat pump not in catalogue")
+            return
+        b.add_lines(job["hybrid"]["lines"], 1, "hybride warmtepomp")
+        b.labours(job["hybrid"]["labour"], 1, "hybride warmtepomp")
         return
     if re.search(
         r"all[- ]?electric|lucht[-/ ]?water|air[-/ ]?to[-/ ]?water|air[-/]water|volledig elektrisch|off gas|van het gas",
         low,
     ):
-        kw = re.search(r"\b([468])\s*kw", low)
-        if not kw:
+        full = job["all_electric"]
+        if not full:
+            b.point(
+                "all-electric warmtepomp niet in catalogus",
+                "all-electric heat pump not in catalogue",
+            )
+            return
+        unit = next(
+            (
+                u
+                for u in full["units"]
+                if re.search(rf"\b{u['kw'].normalize():f}\s*kw", low.replace(",", "."))
+            ),
+            None,
+        )
+        if not unit:
             b.point(
                 "vermogen warmtepomp onbekend; warmteverliesberekening nodig",
                 "heat pump capacity unknown; heat-loss calculation needed",
             )
             return
-        b.add(f"WP-LW{kw.group(1)}", 1, f"all-electric warmtepomp {kw.group(1)} kW")
+        kw = f"{unit['kw'].normalize():f}"
+        b.add(unit["sku"], 1, f"all-electric warmtepomp {kw} kW")
         people = re.search(
             r"(\d+)\s*(?:personen|people|persons)|family of (\d+)|gezin (?:van|met) (\d+)", low
         )
         n_people = int(next(g for g in people.groups() if g)) if people else 0
-        large = ("300" in low and re.search(r"300\s*(l|liter|litre)", low)) or n_people >= int(
-            b.rules.defaults.get("boiler_tank_large_from_people", 5)
-        )
-        b.add("WP-BOIL300" if large else "WP-BOIL200", 1, "boilervat")
-        b.add("WP-OPST", 1, "opstelset buitendeel")
-        b.add("ELK-GROEP3F", 1, "warmtepompgroep")
-        if re.search(r"verwijder|remov|eruit|weg\b|demont|afvoeren", low):
-            b.add("CV-DEMONT", 1, "oude cv-ketel verwijderen")
-        b.labour("standard", 16, "all-electric warmtepomp")
-        b.labour("apprentice", 16, "all-electric warmtepomp")
+        litres = f"{full['tank_large_litres'].normalize():f}"
+        large = (
+            litres in low and re.search(rf"{litres}\s*(l|liter|litre)", low)
+        ) or n_people >= full["tank_large_from_people"]
+        tank = (full["tank_large"] or full["tank"]) if large else full["tank"]
+        if tank:
+            b.add(tank, 1, "boilervat")
+        b.add_lines(full["lines"], 1, "all-electric warmtepomp")
+        if full["removal"] and re.search(r"verwijder|remov|eruit|weg\b|demont|afvoeren", low):
+            b.add(full["removal"], 1, "oude cv-ketel verwijderen")
+        b.labours(full["labour"], 1, "all-electric warmtepomp")
         return
     b.point(
         "type warmtepomp (hybride of all-electric) niet opgegeven",
@@ -530,6 +649,9 @@ def _heat_pumps(b: Builder, text: str) -> None:
 
 
 def _solar(b: Builder, text: str) -> bool:
+    job = b.rules.job("solar")
+    if job is None:
+        return False
     low = text.lower()
     match = re.search(r"zonnepane\w*|solar panels?|\bpv[- ]panel\w*|panelen", low)
     if not match or re.search(
@@ -537,6 +659,7 @@ def _solar(b: Builder, text: str) -> bool:
         low,
     ):
         return False
+    b.explained(match)
     n = number_before(low, match.start(), 40)
     if n is None:
         m = re.search(r"(\d+)\s*(?:stuks|panelen|panels)|passen er .{0,20}?(\d+)|(\d+) op\b", low)
@@ -549,28 +672,31 @@ def _solar(b: Builder, text: str) -> bool:
             "zonnepanelen op bedrijfspand (0%-tarief n.v.t.; niet in catalogus)",
             "solar on a business building (not in catalogue)",
         )
-    panel = "ZP-450" if re.search(r"glas-glas|glass-glass|450", low) else "ZP-430"
-    mount = (
-        "ZP-MONT-PLAT"
-        if re.search(r"plat(te)? dak|flat roof|oost-west|east-west", low)
-        else "ZP-MONT-SCHUIN"
-    )
-    for sku in (panel, mount, "ZP-INST"):
-        b.add(sku, n, f"{n} zonnepanelen")
-    for step in b.rules.defaults.get("omvormer", []):
-        if n <= step["max_panels"]:
-            b.add(step["sku"], 1, f"omvormer bij {n} panelen")
-            break
-    else:
-        b.point(
-            "omvormer: meer panelen dan standaard; maatwerk",
-            "inverter: more panels than standard; custom",
-        )
-    b.add("ZP-AANSL", 1, "aansluiting omvormer")
+    offsite = job["includes_travel"]
+    why = f"{n} zonnepanelen"
+    b.add(_pick(job["panels"], low), n, why, offsite=offsite)
+    if job["mounts"]:
+        b.add(_pick(job["mounts"], low), n, why, offsite=offsite)
+    if job["install"]:
+        b.add(job["install"], n, why, offsite=offsite)
+    if job["inverters"]:
+        for step in job["inverters"]:
+            if n <= step["max_panels"]:
+                b.add(step["sku"], 1, f"omvormer bij {n} panelen", offsite=offsite)
+                break
+        else:
+            b.point(
+                "omvormer: meer panelen dan standaard; maatwerk",
+                "inverter: more panels than standard; custom",
+            )
+    b.add_lines(job["lines"], 1, "aansluiting omvormer", offsite=offsite)
     return True
 
 
 def _battery(b: Builder, text: str) -> None:
+    job = b.rules.job("battery")
+    if job is None:
+        return
     low = text.lower()
     match = re.search(r"thuisbatterij|home battery|batterij|thuisaccu|battery", low)
     if not match or re.search(r"uitbreid|extension|extra module", low):
@@ -580,14 +706,24 @@ def _battery(b: Builder, text: str) -> None:
     if size is None:
         b.point("capaciteit thuisbatterij onbekend", "battery capacity unknown")
         return
-    big = size >= Decimal("7.5")
-    b.add("BAT-10" if big else "BAT-5", 1, f"thuisbatterij {size} kWh")
-    b.add("ELK-GROEP3F" if big else "ELK-GROEP1F", 1, "batterijgroep")
-    b.add("BAT-EMS", 1, "energiemanager")
-    b.labour("electrical", 4, "thuisbatterij")
+    b.explained(kwh)
+    choice = min(job["sizes"], key=lambda s: (abs(s["kwh"] - size), -s["kwh"]))
+    b.add(choice["sku"], 1, f"thuisbatterij {size} kWh")
+    b.add_lines(choice["lines"], 1, "thuisbatterij")
+    b.add_lines(job["lines"], 1, "thuisbatterij")
+    b.labours(job["labour"], 1, "thuisbatterij")
+
+
+def _kw_cue(option: dict | None) -> str | None:
+    if not option or option["kw"] is None:
+        return None
+    return r"\b" + re.escape(f"{option['kw'].normalize():f}").replace(r"\.", "[.,]") + r"\s*kw"
 
 
 def _charger(b: Builder, text: str) -> None:
+    job = b.rules.job("charger")
+    if job is None:
+        return
     low = text.lower()
     match = re.search(
         r"laadpa\w+|laadpunt|laadstation|wallbox|(ev |home ev |car )?charger|charging (point|station)",
@@ -595,37 +731,56 @@ def _charger(b: Builder, text: str) -> None:
     )
     if not match:
         return
+    b.explained(match)
     n = number_before(low, match.start()) or Decimal(1)
-    three = re.search(r"\b11\s*kw|krachtstroom|3[- ]?fase|drie fase|three[- ]phase|3[- ]phase", low)
-    one = re.search(r"7[.,]4|1[- ]?fase|single[- ]phase|één fase|enkele fase", low)
+    one_kw, three_kw = _kw_cue(job["one_phase"]), _kw_cue(job["three_phase"])
+    three = re.search(
+        "|".join(
+            filter(None, [three_kw, r"krachtstroom|3[- ]?fase|drie fase|three[- ]phase|3[- ]phase"])
+        ),
+        low,
+    )
+    one = re.search(
+        "|".join(filter(None, [one_kw, r"1[- ]?fase|single[- ]phase|één fase|enkele fase"])), low
+    )
     if not three and not one:
         b.point(
             "aansluiting (1- of 3-fase) onbekend voor laadpaal",
             "connection (1- or 3-phase) unknown for the charger",
         )
         return
-    big = bool(three) and not re.search(r"7[.,]4", low)
-    b.add("LP-11KW" if big else "LP-7KW", n, "laadpaal")
-    b.add("ELK-GROEP3F" if big else "ELK-GROEP1F", n, "groep voor laadpaal")
+    big = bool(three) and not (one_kw and re.search(one_kw, low))
+    option = (
+        (job["three_phase"] or job["one_phase"])
+        if big
+        else (job["one_phase"] or job["three_phase"])
+    )
+    b.add(option["sku"], n, "laadpaal")
+    b.add_lines(option["lines"], n, "groep voor laadpaal")
     free = re.search(
         r"vrijstaand|staander|free-?standing|op de oprit|in de tuin|on the driveway", low
     )
-    hours = Decimal(4 if free else 3)
-    b.labour("electrical", hours * n, "laadpaal")
-    if free:
-        b.add("LP-PAAL", n, "vrijstaande laadpaal")
+    b.labours(
+        job["free_standing_labour"] if free and job["free_standing_labour"] else job["labour"],
+        n,
+        "laadpaal",
+    )
+    if free and job["post"]:
+        b.add(job["post"], n, "vrijstaande laadpaal")
     metres = [
         (m.start(), _dec(m.group(1)))
         for m in re.finditer(NUM + r"\s*(?:m|meter|metres|meters)\b(?!²)", low)
     ]
-    if metres:
-        b.add("LP-KABEL", metres[0][1] * n, f"kabel {metres[0][1]} m")
+    if not job["cable"]:
+        pass
+    elif metres:
+        b.add(job["cable"], metres[0][1] * n, f"kabel {metres[0][1]} m")
         for start, value in metres[1:]:
             if re.search(
                 r"bestrating|graaf|sleuf|trench|onder de|under the|tuin|garden",
                 low[start : start + 60],
             ):
-                b.add("LP-GRAAF", value, f"sleuf {value} m")
+                b.add(job["trench"], value, f"sleuf {value} m")
                 break
         else:
             if free:
@@ -635,47 +790,63 @@ def _charger(b: Builder, text: str) -> None:
             "kabellengte laadpaal onbekend; opmeten", "charger cable length unknown; to be measured"
         )
     if re.search(r"load ?balanc", low):
-        b.add("LP-LOADBAL", 1, "load balancing")
+        b.add(job["load_balancing"], 1, "load balancing")
 
 
 def _groepenkast(b: Builder, text: str) -> None:
+    job = b.rules.job("fuse_box")
+    if job is None:
+        return
     low = text.lower()
     match = re.search(r"groepenkast|zekeringkast|fuse ?box|consumer unit|meterkast", low)
     if not match or not re.search(r"vervang|replac|nieuwe|moderne|new ", low):
         return
     if "meterkast" in match.group(0) and not re.search(r"draadzekering|oude kast|groepen", low):
         return
-    if re.search(r"3[- ]?fase|krachtstroom|three[- ]phase|3[- ]phase", low):
-        b.add(
-            "ELK-GK3F12" if re.search(r"12 groepen|12 groups", low) else "ELK-GK3F8",
-            1,
-            "groepenkast 3-fase",
+    b.explained(match)
+    three = re.search(r"3[- ]?fase|krachtstroom|three[- ]phase|3[- ]phase", low)
+    if three and job["three_phase"]:
+        groups = re.search(r"(\d+) (?:groepen|groups)", low)
+        wanted = Decimal(groups.group(1)) if groups else None
+        option = next(
+            (o for o in job["three_phase"] if wanted is not None and o["groups"] == wanted),
+            job["three_phase"][0],
         )
-        b.labour("electrical", 8, "groepenkast 3-fase")
+        why = "groepenkast 3-fase"
+    elif job["one_phase"] and not three:
+        option, why = job["one_phase"], "groepenkast 1-fase"
     else:
-        b.add("ELK-GK1F", 1, "groepenkast 1-fase")
-        b.labour("electrical", 6, "groepenkast 1-fase")
+        b.point("gevraagde groepenkast niet in catalogus", "requested fuse box not in catalogue")
+        return
+    b.add(option["sku"], 1, why)
+    b.labours(option["labour"], 1, why)
 
 
 def _boiler(b: Builder, text: str) -> None:
+    job = b.rules.job("electric_boiler")
+    if job is None:
+        return
+    sizes = {f"{s['litres'].normalize():f}": s["sku"] for s in job["sizes"]}
+    litres = "|".join(re.escape(size) for size in sizes)
     match = re.search(
-        r"(elektrische )?boiler\w*\s*(?:van\s*)?(80|120)\s*(?:l|liter|litre)|(80|120)\s*(?:l|liter|litre)\w*\s*(?:elektrische )?boiler",
+        rf"(elektrische )?boiler\w*\s*(?:van\s*)?({litres})\s*(?:l|liter|litre)|({litres})\s*(?:l|liter|litre)\w*\s*(?:elektrische )?boiler",
         text,
         re.I,
     )
     if match:
+        b.explained(match)
         size = match.group(2) or match.group(3)
         # "de boiler van 80 liter ... vervangen door een 120 liter": the new size counts
         wanted = re.search(
             r"(?:vervang\w* door|door een|in plaats daarvan|replace\w* (?:it |him )?with|nieuwe?|new)\s+"
-            r"(?:\w+\s+){0,3}?(80|120)\s*(?:l|liter|litre)\b",
+            rf"(?:\w+\s+){{0,3}}?({litres})\s*(?:l|liter|litre)\b",
             text[match.start() :],
             re.I,
         )
         if wanted:
             size = wanted.group(1)
-        b.add(f"SAN-BOILER{size}", 1, f"boiler {size} liter")
-        b.labour("standard", 3, "elektrische boiler")
+        b.add(sizes[size], 1, f"boiler {size} liter")
+        b.labours(job["labour"], 1, "elektrische boiler")
 
 
 def _bundle(b: Builder, bundle: Bundle, text: str) -> bool:
@@ -684,6 +855,7 @@ def _bundle(b: Builder, bundle: Bundle, text: str) -> bool:
     match = any_cue(bundle.cues, text)
     if not match:
         return False
+    b.explained(match)
     n = Decimal(1)
     if bundle.count == "number":
         n = number_before(text, match.start()) or Decimal(1)
@@ -691,42 +863,45 @@ def _bundle(b: Builder, bundle: Bundle, text: str) -> bool:
             m = re.search(rf"(\d+)\s*{near}", text, re.I)
             if m:
                 n = Decimal(m.group(1))
+    offsite = not bundle.onsite
     for sku, qty in bundle.lines:
-        b.add(sku, qty * n, f"'{match.group(0)}' ({bundle.name})")
+        b.add(sku, qty * n, f"'{match.group(0)}' ({bundle.name})", offsite=offsite)
     for cues, sku, qty in bundle.extras:
         extra = any_cue(cues, text)
         if extra:
-            b.add(sku, qty, f"'{extra.group(0)}' ({bundle.name})")
+            b.explained(extra)
+            b.add(sku, qty, f"'{extra.group(0)}' ({bundle.name})", offsite=offsite)
     for kind, hours in bundle.labour.items():
         b.labour(kind, hours * n, bundle.name)
-    if bundle.onsite:
-        b.onsite = True
     return True
 
 
-def draft_lines(request_text: str, catalogue, rules: Rules, language: str = "nl") -> Draft:
-    """Lines and open points for one request. `catalogue` is a list of row dicts (sku, name, unit, ...)."""
+JOBS = (_ketel, _thermostat, _radiators, _floor, _heat_pumps, _solar, _battery, _charger,
+        _groepenkast, _boiler)  # fmt: skip
+
+
+def draft_lines(
+    request_text: str,
+    catalogue,
+    rules: Rules,
+    language: str = "nl",
+    *,
+    customer: dict | None = None,
+) -> Draft:
+    """Lines and open points for one request.
+
+    `catalogue` is a list of row dicts (sku, name, unit, and for pricing price/price_excl_vat,
+    cost_price, category) or a `Catalogue`. `customer` is optional: {"email": ..., "company": ...}
+    selects the customer discounts of `[pricing]`.
+    """
     cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(list(catalogue))
     language = "en" if (language or "").lower().startswith("en") else "nl"
     text = normalise_text(request_text or "")
     b = Builder(cat, rules, language)
-    before = len(b.lines)
-    _ketel(b, text)
-    _thermostat(b, text)
-    _radiators(b, text)
-    _floor(b, text)
-    _heat_pumps(b, text)
-    solar = _solar(b, text)
-    solar_lines = {s for s in b.lines if s.startswith("ZP-")}
-    _battery(b, text)
-    _charger(b, text)
-    _groepenkast(b, text)
-    _boiler(b, text)
+    for job in JOBS:
+        job(b, text)
     for bundle in rules.bundles:
         _bundle(b, bundle, text)
-    other_work = bool(set(b.lines) - solar_lines) or b.hours
-    if len(b.lines) > before and (set(b.lines) - solar_lines - {"CV-ABO"}):
-        b.onsite = True
     if b.hours:
         b.onsite = True
     # a fault whose cause is unknown: diagnosis hour, parts as an open point
@@ -768,26 +943,30 @@ def draft_lines(request_text: str, catalogue, rules: Rules, language: str = "nl"
     if material_only:
         b.hours.clear()
         b.onsite = False
-        if any_cue(rules.delivery_cues, text) and b.lines:
-            b.add(rules.delivery_sku, 1, "bezorging materiaal")
+        if any_cue(rules.delivery_cues, text) and b.lines and rules.delivery_sku:
+            b.add(rules.delivery_sku, 1, "bezorging materiaal", offsite=True)
     evening = any_cue(rules.evening_cues, text)
     for kind, hours in b.hours.items():
-        sku = rules.labour[kind]
-        if kind == "standard" and evening:
+        sku = rules.labour.get(kind)
+        if kind == "electrical" and not sku:
+            sku = rules.labour["standard"]
+        if not sku:
+            continue  # e.g. no apprentice rate: the firm does not charge those hours
+        if sku == rules.labour["standard"] and evening and rules.labour.get("evening"):
             sku = rules.labour["evening"]
-        b.add(sku, hours, f"arbeid ({kind})", 0.8)
-    only_solar = solar and not other_work
-    if b.onsite and not only_solar and b.lines and set(b.lines) != {"CV-ABO"}:
+        b.add(sku, hours, f"arbeid ({kind})", 0.8, offsite=True)
+    if b.onsite and b.lines:
         zone, place = _find_place(text, rules)
         if zone:
-            b.add(zone, 1, f"plaats {place}")
+            b.add(zone, 1, f"plaats {place}", offsite=True)
         else:
             distance = re.search(r"(\d+)\s*km", text, re.I)
-            if place and distance:
+            if place and distance and rules.distance_sku:
                 b.add(
                     rules.distance_sku,
                     _dec(distance.group(1)),
                     f"{place}, {distance.group(1)} km enkele reis",
+                    offsite=True,
                 )
             elif place:
                 b.point(
