@@ -1,6 +1,6 @@
 """Reads about people, teams, roles and locations, and the visibility checks other apps use."""
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -17,17 +17,22 @@ from wendbaar.accounts.models import (
     visible_q,
 )
 
+ORGANISATION_LOCK = 0x57454E44  # "WEND": the advisory lock around making the organisation
+
 
 def organisation_get() -> Organisation:
     """The organisation of this installation; created with a neutral name on first use."""
     organisation = Organisation.objects.order_by("pk").first()
     if organisation is None:
-        try:
-            with transaction.atomic():
-                organisation = Organisation.objects.create(name="Wendbaar")
-        except IntegrityError:
-            # Another request created it at the same moment (the name is unique): use that one.
+        # The first requests may arrive together: only one of them makes the row. SQLite's
+        # immediate transactions serialise writers already; PostgreSQL takes an advisory lock.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ORGANISATION_LOCK])
             organisation = Organisation.objects.order_by("pk").first()
+            if organisation is None:
+                organisation = Organisation.objects.create(name="Wendbaar")
     return organisation
 
 
