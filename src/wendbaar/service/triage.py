@@ -53,7 +53,9 @@ NEIGHBOUR_SMOOTHING = 0.05
 # The descriptions' weight fades as labelled tickets come in: equal weight at PRIOR_STRENGTH.
 PRIOR_STRENGTH = 30
 PRIOR_TAU = 0.04
-URGENT_PENALTY = 2.0
+# Priority descriptions say little about how a customer phrases urgency, so before any labelled
+# ticket the urgency cues decide and the description similarity only tips the balance.
+PRIORITY_DESCRIPTION_WEIGHT = 0.15
 MIN_TRAIN = 8  # labelled tickets per field before a linear model is worth training
 
 Embedder = Callable[[list[str]], np.ndarray]
@@ -140,10 +142,78 @@ def _cue_pattern(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<![^\W_]){re.escape(phrase)}(?![^\W_])", re.IGNORECASE)
 
 
-_PRIORITY_PATTERNS = {
-    label: [(p, w, _cue_pattern(p)) for p, w in phrases.items()]
-    for label, phrases in cues.PRIORITY_CUES.items()
+def _phrase_alternation(phrases) -> re.Pattern:
+    """One regex for many phrases: longest first, so "werkt niet meer" wins over "werkt niet"."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    body = "|".join(re.escape(p) for p in ordered)
+    return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
+
+
+_URGENCY_INDEX = {
+    phrase: (kind, weight)
+    for kind, phrases in cues.URGENCY_CUES.items()
+    for phrase, weight in phrases.items()
 }
+_URGENCY_RX = _phrase_alternation(_URGENCY_INDEX)
+
+
+@dataclass
+class Urgency:
+    """How urgent a ticket reads: a score (0 = nothing either way) and the phrases behind it."""
+
+    score: float
+    by_kind: dict[str, float]
+    phrases: list[str]
+    calm: list[str]
+
+
+def _negated(text: str, start: int) -> bool:
+    before = tokens(text[max(0, start - 40) : start])[-2:]
+    return any(w in cues.NEGATIONS for w in before)
+
+
+def urgency(subject: str, body: str) -> Urgency:
+    """Score the urgency cues of a ticket (see `triage_cues.URGENCY_CUES`).
+
+    Within a kind of evidence the strongest phrase counts fully and every further phrase a share,
+    up to a cap; a phrase in the subject counts half again. An urgency phrase right after a
+    negation ("not urgent", "geen spoed", "kein Datenverlust") counts as calm instead.
+    """
+    found: dict[str, dict[str, float]] = {kind: {} for kind in cues.URGENCY_KINDS}
+    for part, boost in ((subject, 1.5), (body, 1.0)):
+        lowered = part[: cues_scan_chars()].lower()
+        for match in _URGENCY_RX.finditer(lowered):
+            phrase = match.group(0)
+            kind, weight = _URGENCY_INDEX[phrase]
+            if kind != "calm" and _negated(lowered, match.start()):
+                kind, weight = "calm", 1.0
+                phrase = f"not {phrase}"
+            weight *= boost
+            if weight > found[kind].get(phrase, 0.0):
+                found[kind][phrase] = weight
+    by_kind = {}
+    for kind, (sign, share, cap) in cues.URGENCY_KINDS.items():
+        weights = sorted(found[kind].values(), reverse=True)
+        if weights:
+            by_kind[kind] = sign * min(cap, weights[0] + share * sum(weights[1:]))
+    ranked = lambda kind: sorted(found[kind], key=lambda p: -found[kind][p])  # noqa: E731
+    phrases = [p for kind in cues.URGENCY_KINDS if kind != "calm" for p in ranked(kind)]
+    return Urgency(round(sum(by_kind.values()), 3), by_kind, phrases, ranked("calm"))
+
+
+def urgency_levels(score: float) -> dict[str, float]:
+    """Probabilities of the four priority levels for an urgency score (ordinal logistic)."""
+    above = [
+        1.0 / (1.0 + math.exp(-cues.URGENCY_SLOPE * (score - t))) for t in cues.URGENCY_THRESHOLDS
+    ]
+    bounds = [1.0, *above, 0.0]
+    even = cues.URGENCY_SMOOTHING / len(cues.PRIORITIES)
+    return {
+        level: (1 - cues.URGENCY_SMOOTHING) * max(bounds[i] - bounds[i + 1], 0.0) + even
+        for i, level in enumerate(cues.PRIORITIES)
+    }
+
+
 _SENTIMENT_PATTERNS = {
     label: [(p, w, _cue_pattern(p)) for p, w in phrases.items()]
     for label, phrases in cues.SENTIMENT_CUES.items()
@@ -288,6 +358,8 @@ class Triage:
         state = self.fields[name]
         sims = vectors @ state.prototypes.astype(np.float32).T
         logits = (sims - sims.mean(axis=1, keepdims=True)) / PRIOR_TAU
+        if name == "priority":
+            logits *= PRIORITY_DESCRIPTION_WEIGHT
         signals: list[list[list[str]]] = [[[] for _ in state.labels] for _ in texts]
         desc_words = [
             {w for w in tokens(f"{lab} {desc}") if len(w) >= 5}
@@ -295,27 +367,41 @@ class Triage:
         ]
         for i, text in enumerate(texts):
             words = set(tokens(text[: cues_scan_chars()]))
+            subject, _, body = text.partition("\n")
             for k, vocab in enumerate(desc_words):
                 hits = sorted(words & vocab)
                 if hits:
                     logits[i, k] += 0.5 * min(len(hits), 4)
                     signals[i][k].extend(hits[:4])
             if name == "priority":
-                # Urgent is rare: the description alone should not make a ticket urgent.
-                if "urgent" in state.labels:
-                    logits[i, state.labels.index("urgent")] -= URGENT_PENALTY
-                matched = _matched_cues(text, _PRIORITY_PATTERNS)
-                for label, found in matched.items():
-                    if label in state.labels and found:
-                        k = state.labels.index(label)
-                        logits[i, k] += sum(w for _, w in found)
-                        signals[i][k] = [p for p, _ in found] + signals[i][k]
-                # An urgent cue also lifts "high" when the organisation has no urgent level.
-                if "urgent" not in state.labels and "high" in state.labels and matched["urgent"]:
-                    k = state.labels.index("high")
-                    logits[i, k] += sum(w for _, w in matched["urgent"])
-                    signals[i][k] = [p for p, _ in matched["urgent"]] + signals[i][k]
+                self._priority_cues(state, logits[i], signals[i], subject, body)
         return logits, signals
+
+    @staticmethod
+    def _priority_cues(state: _FieldState, logits, signals, subject: str, body: str) -> None:
+        """Add the urgency cues' level probabilities (as log-odds) to the priority logits.
+
+        A level the organisation does not use hands its share to the nearest level it does use
+        (no "urgent": urgent tickets are high). Labels that are not one of the four levels keep
+        their description similarity only.
+        """
+        found = urgency(subject, body)
+        probs = urgency_levels(found.score)
+        known = [level for level in cues.PRIORITIES if level in state.labels]
+        if not known:
+            return
+        merged = dict.fromkeys(known, 0.0)
+        for level, p in probs.items():
+            rank = cues.PRIORITIES.index(level)
+            nearest = min(known, key=lambda k: (abs(cues.PRIORITIES.index(k) - rank), k))
+            merged[nearest] += p
+        for level, p in merged.items():
+            k = state.labels.index(level)
+            logits[k] += math.log(p)
+            if level in ("high", "urgent"):
+                signals[k] = found.phrases[:6] + signals[k]
+            elif level == "low":
+                signals[k] = found.calm[:6] + signals[k]
 
     def _neighbour_logits(self, name: str, vectors: np.ndarray):
         state = self.fields[name]

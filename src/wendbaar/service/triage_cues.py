@@ -92,92 +92,229 @@ DEFAULT_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-# Cue phrases per priority with a weight (added to the log-score of that priority).
-PRIORITY_CUES: dict[str, dict[str, float]] = {
-    "urgent": {
-        "spoed": 2.5,
-        "met spoed": 2.5,
-        "urgent": 2.0,
-        "dringend": 2.0,
-        "noodgeval": 2.5,
-        "acuut": 2.0,
-        "onmiddellijk": 1.5,
-        "asap": 1.5,
-        "emergency": 2.5,
-        "immediately": 1.5,
-        "critical": 1.5,
-        "kritiek": 1.5,
-        "gaslucht": 3.0,
-        "gas leak": 3.0,
-        "brand": 1.5,
-        "kortsluiting": 2.0,
-        "ligt plat": 2.0,
-        "ligt eruit": 2.0,
-        "data breach": 2.0,
-        "datalek": 2.0,
-        "ransomware": 2.5,
-        "gehackt": 2.0,
-        "dringende": 1.5,
-        "sofort": 1.5,
-        "urgente": 1.5,
-        "urgência": 1.5,
+# How urgency is expressed in a customer's mail, by kind of evidence, in the six ticket languages
+# (Dutch, English, German, French, Spanish, Portuguese). Each phrase carries a weight; within one
+# kind the strongest phrase counts fully and further phrases add a little (see URGENCY_KINDS),
+# so that a long mail repeating "urgent" five times is not five times as urgent.
+# fmt: off
+URGENCY_CUES: dict[str, dict[str, float]] = {
+    # Someone says it is urgent.
+    "urgency": {
+        # nl
+        "spoed": 2.0, "met spoed": 2.0, "dringend": 1.6, "urgent": 1.6, "zsm": 1.5,
+        "z.s.m": 1.5, "zo snel mogelijk": 1.5, "zo spoedig mogelijk": 1.5, "acuut": 1.8,
+        "onmiddellijk": 1.5, "per direct": 1.2, "noodgeval": 2.2, "kritiek": 1.5,
+        "kritisch": 1.5,
+        # en
+        "asap": 1.5, "as soon as possible": 1.3, "urgently": 1.6, "emergency": 2.2,
+        "immediately": 1.3, "immediate": 1.2, "critical": 1.5, "right away": 1.2,
+        "top priority": 1.6, "high priority": 1.3, "time-sensitive": 1.3, "time sensitive": 1.3,
+        "without delay": 1.3, "promptly": 0.8, "pressing": 1.0,
+        # de
+        "dringende": 1.6, "dringender": 1.6, "dringendes": 1.6, "eilig": 1.5, "eilt": 1.5,
+        "sofort": 1.4, "sofortige": 1.4, "umgehend": 1.3, "unverzüglich": 1.4, "notfall": 2.2,
+        "kritische": 1.5, "kritischen": 1.5, "kritisches": 1.5, "so schnell wie möglich": 1.3,
+        "schnellstmöglich": 1.3, "höchste priorität": 1.6, "hohe priorität": 1.3,
+        "zeitkritisch": 1.4, "dringlich": 1.5,
+        # fr
+        "urgente": 1.6, "urgence": 1.8, "immédiatement": 1.3, "immédiate": 1.2,
+        "critique": 1.5, "critiques": 1.5, "dès que possible": 1.3, "au plus vite": 1.3,
+        "au plus tôt": 1.0, "sans délai": 1.3, "prioritaire": 1.2,
+        # es
+        "urgentes": 1.6, "urgencia": 1.8, "inmediato": 1.3, "inmediata": 1.3,
+        "inmediatamente": 1.3, "crítico": 1.5, "crítica": 1.5, "lo antes posible": 1.3,
+        "cuanto antes": 1.3, "lo más pronto posible": 1.3, "prioridad alta": 1.3,
+        "emergencia": 2.2,
+        # pt
+        "urgência": 1.8, "imediato": 1.3, "imediata": 1.3, "imediatamente": 1.3,
+        "o mais rápido possível": 1.3, "o quanto antes": 1.3, "emergência": 2.2,
     },
-    "high": {
-        "storing": 1.5,
-        "lekkage": 2.0,
-        "lekt": 1.5,
-        "water loopt": 1.5,
-        "werkt niet": 1.5,
-        "werkt niet meer": 1.5,
-        "doet het niet": 1.5,
-        "kapot": 1.5,
-        "defect": 1.0,
-        "geen verwarming": 2.0,
-        "geen warm water": 2.0,
-        "stroomuitval": 2.0,
-        "down": 1.5,
-        "outage": 1.5,
-        "not working": 1.5,
-        "broken": 1.0,
-        "crash": 1.0,
-        "crashed": 1.0,
-        "data loss": 1.5,
-        "leak": 1.5,
-        "security": 0.7,
-        "beveiliging": 0.7,
-        "cannot access": 1.0,
-        "kan niet inloggen": 1.0,
-        "ausfall": 1.5,
-        "funktioniert nicht": 1.5,
-        "panne": 1.0,
-        "no funciona": 1.5,
-        "não funciona": 1.5,
+    # Something stopped working or cannot be used.
+    "blocking": {
+        # nl
+        "storing": 1.2, "werkt niet": 1.2, "werkt niet meer": 1.3, "doet het niet": 1.2,
+        "kapot": 1.0, "ligt plat": 2.0, "ligt eruit": 1.8, "uitgevallen": 1.3, "valt uit": 1.1,
+        "uitval": 1.3, "stroomuitval": 1.6, "lekkage": 1.6, "lekt": 1.3, "geen verwarming": 1.8,
+        "geen warm water": 1.6, "kan niet inloggen": 1.1, "geen toegang": 1.1,
+        "kan niet meer": 1.0, "onbereikbaar": 1.2, "vastgelopen": 1.0, "gegevensverlies": 1.6,
+        # en
+        "outage": 1.6, "is down": 1.5, "went down": 1.5, "are down": 1.5, "goes down": 1.3,
+        "downtime": 1.3, "not working": 1.1, "stopped working": 1.3, "does not work": 1.1,
+        "doesn't work": 1.1, "failed": 0.7, "failure": 0.9, "crash": 1.0, "crashes": 1.0,
+        "crashed": 1.1, "crashing": 1.0, "unavailable": 1.1, "inaccessible": 1.2,
+        "unable to access": 1.2, "cannot access": 1.2, "can't access": 1.2,
+        "locked out": 1.2, "unresponsive": 1.1, "data loss": 1.8, "lost data": 1.6,
+        "corrupted": 1.1, "disruption": 1.0, "disruptions": 1.0, "interruption": 1.0,
+        "completely": 0.6, "entirely": 0.6, "halted": 1.3, "blocked": 0.9, "broken": 0.9,
+        # de
+        "ausfall": 1.6, "ausgefallen": 1.5, "störung": 1.1, "funktioniert nicht": 1.1,
+        "funktioniert nicht mehr": 1.3, "nicht erreichbar": 1.3, "nicht verfügbar": 1.1,
+        "absturz": 1.1, "abstürze": 1.0, "stürzt ab": 1.1, "datenverlust": 1.8,
+        "kein zugriff": 1.2, "keinen zugriff": 1.2, "unterbrechung": 1.0, "unterbrechungen": 1.0,
+        "fehlgeschlagen": 0.7, "lahmgelegt": 1.6, "stillstand": 1.5, "beschädigt": 0.9,
+        # fr
+        "panne": 1.4, "en panne": 1.5, "ne fonctionne pas": 1.1, "ne fonctionne plus": 1.3,
+        "interruption de service": 1.4, "indisponible": 1.2,
+        "perte de données": 1.8, "plantage": 1.0, "bloqué": 0.9, "bloquée": 0.9,
+        "hors service": 1.5, "perturbation": 1.0, "perturbations": 1.0,
+        # es
+        "caída": 1.4, "no funciona": 1.1, "dejó de funcionar": 1.3, "interrupción": 1.1,
+        "interrupciones": 1.0, "fuera de servicio": 1.5, "pérdida de datos": 1.8,
+        "no disponible": 1.1, "inaccesible": 1.2, "bloqueado": 0.9, "fallo": 0.9, "falla": 0.9,
+        # pt
+        "não funciona": 1.1, "parou de funcionar": 1.3, "fora do ar": 1.6, "queda": 1.2,
+        "interrupção": 1.1, "indisponível": 1.2, "perda de dados": 1.8, "inacessível": 1.2,
+        "falha": 0.9,
     },
-    "medium": {
-        "factuur": 0.7,
-        "invoice": 0.7,
-        "afspraak": 0.5,
-        "appointment": 0.5,
-        "wijziging": 0.5,
-        "update": 0.3,
-        "klacht": 0.5,
+    # Security and safety.
+    "security": {
+        "datalek": 2.0, "gehackt": 2.0, "hack": 1.4, "ransomware": 2.5, "malware": 1.6,
+        "virus": 1.0, "phishing": 1.2, "gaslucht": 3.0, "gas leak": 3.0, "gas smell": 3.0,
+        "koolmonoxide": 3.0, "carbon monoxide": 3.0, "brand": 1.2, "fire": 1.0, "rook": 1.2,
+        "smoke": 1.0, "kortsluiting": 1.8, "short circuit": 1.6,
+        "data breach": 2.2, "security breach": 2.2, "breach": 1.6, "unauthorized": 1.4,
+        "unauthorised": 1.4, "hacked": 2.0, "compromised": 1.6, "vulnerability": 1.0,
+        "cyberattack": 2.0, "cyber attack": 2.0, "intrusion": 1.4,
+        "sicherheitsverletzung": 2.0, "datenleck": 2.0, "datenpanne": 2.0, "unbefugte": 1.4,
+        "unbefugter": 1.4, "unbefugten": 1.4, "gehackt worden": 2.0, "angriff": 1.4,
+        "sicherheitslücke": 1.4, "schadsoftware": 1.6,
+        "violation de données": 2.2, "fuite de données": 2.2, "non autorisé": 1.4,
+        "non autorisée": 1.4, "piraté": 2.0, "cyberattaque": 2.0, "faille de sécurité": 1.4,
+        "brecha de seguridad": 2.2, "violación de datos": 2.2, "no autorizado": 1.4,
+        "hackeado": 2.0, "ciberataque": 2.0, "vulnerabilidad": 1.0,
+        "violação de dados": 2.2, "vazamento de dados": 2.2, "não autorizado": 1.4,
+        "invadido": 1.6, "ataque cibernético": 2.0, "vulnerabilidade": 1.0,
     },
-    "low": {
-        "vraag": 0.5,
-        "informatie": 0.7,
-        "information": 0.7,
-        "offerte": 0.7,
-        "quote": 0.5,
-        "geen haast": 2.0,
-        "no rush": 2.0,
-        "when convenient": 1.5,
-        "suggestie": 1.0,
-        "suggestion": 1.0,
-        "feedback": 0.7,
-        "documentation": 0.5,
-        "documentatie": 0.5,
+    # Many people, money or the business are affected.
+    "impact": {
+        "alle gebruikers": 1.2, "alle medewerkers": 1.2, "hele bedrijf": 1.2, "alle klanten": 1.2,
+        "productie": 0.8, "omzet": 0.8, "ernstig": 0.9, "ernstige": 0.9,
+        "all users": 1.2, "all employees": 1.2, "entire team": 1.0, "entire company": 1.2,
+        "whole company": 1.2, "company-wide": 1.2, "organization-wide": 1.2,
+        "multiple departments": 1.0, "several departments": 1.0, "all our customers": 1.2,
+        "production": 0.7, "revenue": 0.9, "business operations": 1.0, "operations": 0.5,
+        "significant": 0.6, "significantly": 0.6, "severe": 1.0, "severely": 1.0,
+        "serious": 0.8, "major": 0.7, "patient": 0.8, "patients": 0.8, "financial loss": 1.2,
+        "losing money": 1.2, "widespread": 1.0, "impacting": 0.5, "disrupting": 0.8,
+        "alle benutzer": 1.2, "alle mitarbeiter": 1.2, "gesamte": 0.8, "betrieb": 0.6,
+        "geschäftsbetrieb": 1.0, "erheblich": 0.7, "erhebliche": 0.7, "erheblichen": 0.7,
+        "schwerwiegend": 1.0, "schwerwiegende": 1.0, "schwerwiegenden": 1.0, "umsatz": 0.9,
+        "patienten": 0.8, "gravierend": 1.0, "gravierende": 1.0,
+        "tous les utilisateurs": 1.2, "toute l'entreprise": 1.2, "grave": 0.9, "graves": 0.9,
+        "importante": 0.4, "significative": 0.6, "significatif": 0.6,
+        "todos los usuarios": 1.2, "toda la empresa": 1.2, "significativo": 0.6,
+        "significativa": 0.6, "pacientes": 0.8, "operaciones": 0.5,
+        "todos os usuários": 1.2, "toda a empresa": 1.2, "operações": 0.5,
+    },
+    # A deadline or a date that is close.
+    "deadline": {
+        "deadline": 0.9, "vandaag": 0.7, "vanavond": 0.7, "morgen": 0.4, "voor het weekend": 0.6,
+        "today": 0.7, "tonight": 0.7, "by tomorrow": 0.9, "end of day": 0.9, "end of the day": 0.9,
+        "within the hour": 1.2, "within 24 hours": 0.9, "due date": 0.6, "time is running out": 1.2,
+        "frist": 0.9, "heute": 0.7, "bis morgen": 0.9, "innerhalb von 24 stunden": 0.9,
+        "date limite": 0.9, "échéance": 0.7, "aujourd'hui": 0.7, "d'ici demain": 0.9,
+        "fecha límite": 0.9, "plazo": 0.7, "hoy": 0.7, "para mañana": 0.9,
+        "prazo": 0.7, "hoje": 0.7, "até amanhã": 0.9,
+    },
+    # Legal or payment consequences.
+    "risk": {
+        "advocaat": 1.2, "juridische": 0.9, "aansprakelijk": 1.0, "boete": 0.9, "avg": 0.7,
+        "lawyer": 1.2, "legal action": 1.4, "lawsuit": 1.4, "liability": 0.9, "compliance": 0.6,
+        "gdpr": 0.7, "penalty": 0.8, "chargeback": 1.0, "payment failed": 0.9,
+        "anwalt": 1.2, "rechtliche schritte": 1.4, "dsgvo": 0.7, "haftung": 0.9,
+        "avocat": 1.2, "poursuites": 1.4, "rgpd": 0.7, "abogado": 1.2, "demanda": 0.6,
+        "advogado": 1.2, "processo judicial": 1.4, "lgpd": 0.7,
+    },
+    # The customer signals there is no hurry: a question, information, an idea, thanks.
+    "calm": {
+        # nl
+        "geen haast": 2.0, "geen spoed": 2.0, "als u tijd heeft": 1.5, "wanneer het uitkomt": 1.5,
+        "vraagje": 1.0, "informatie": 0.7, "benieuwd": 1.0, "suggestie": 1.0, "idee": 0.6,
+        "feedback": 0.8, "compliment": 1.2, "bedankt voor": 0.6, "offerte": 0.8, "brochure": 1.0,
+        "ter informatie": 1.2, "ik vroeg me af": 1.2, "mogelijkheden": 0.6,
+        # en
+        "no rush": 2.0, "no hurry": 2.0, "not urgent": 2.0, "when you have time": 1.5,
+        "whenever convenient": 1.5, "when convenient": 1.5, "when you get a chance": 1.5,
+        "at your convenience": 0.6, "i was wondering": 1.2, "wondering": 0.8, "curious": 1.0,
+        "inquiry": 0.8, "enquiry": 0.8, "information about": 0.8, "information on": 0.8,
+        "more information": 0.8, "learn more": 1.0, "interested in": 1.0, "suggestion": 1.0,
+        "feature request": 1.2, "would be nice": 1.2, "recommendations": 0.6,
+        "best practices": 0.8, "documentation": 0.5, "pricing": 0.6,
+        "quote": 0.6, "newsletter": 1.0, "thank you for": 0.4, "just wanted": 1.0,
+        "out of curiosity": 1.5, "general question": 1.2, "quick question": 1.0,
+        # de
+        "keine eile": 2.0, "nicht dringend": 2.0, "wenn sie zeit haben": 1.5, "anfrage": 0.6,
+        "informationen": 0.7, "interessiert": 1.0, "vorschlag": 1.0, "anregung": 1.0,
+        "rückmeldung": 0.4, "neugierig": 1.0, "frage zu": 0.6, "allgemeine frage": 1.2,
+        "empfehlungen": 0.6, "dokumentation": 0.5, "angebot": 0.6, "preise": 0.6,
+        # fr
+        "pas urgent": 2.0, "rien d'urgent": 2.0, "quand vous aurez le temps": 1.5,
+        "renseignements": 0.8, "informations": 0.7, "intéressé": 1.0, "intéressée": 1.0,
+        "curieux": 1.0, "je me demandais": 1.2, "demande d'information": 1.2,
+        "recommandations": 0.6, "devis": 0.6, "tarifs": 0.6,
+        # es
+        "no es urgente": 2.0, "sin prisa": 2.0, "cuando tenga tiempo": 1.5, "consulta": 0.7,
+        "información": 0.7, "interesado": 1.0, "interesada": 1.0, "sugerencia": 1.0,
+        "curiosidad": 1.0, "me preguntaba": 1.2, "recomendaciones": 0.6, "cotización": 0.6,
+        "precios": 0.6,
+        # pt
+        "não é urgente": 2.0, "sem pressa": 2.0, "quando tiver tempo": 1.5, "informações": 0.7,
+        "interessado": 1.0, "interessada": 1.0, "sugestão": 1.0, "dúvida": 0.8,
+        "curiosidade": 1.0, "gostaria de saber": 1.0, "recomendações": 0.6, "orçamento": 0.6,
+        "preços": 0.6,
     },
 }
+# fmt: on
+
+# How each kind of evidence adds up: (sign, extra share of further phrases, cap).
+URGENCY_KINDS: dict[str, tuple[float, float, float]] = {
+    "urgency": (1.0, 0.3, 2.6),
+    "blocking": (1.0, 0.3, 2.4),
+    "security": (1.0, 0.3, 3.0),
+    "impact": (1.0, 0.4, 1.6),
+    "deadline": (1.0, 0.3, 1.2),
+    "risk": (1.0, 0.3, 1.4),
+    "calm": (-1.0, 0.4, 2.4),
+}
+
+# Words that turn an urgency phrase around when they come just before it ("not urgent", "geen
+# spoed", "no data loss"): the phrase then counts as calm.
+NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "without",
+        "isn't",
+        "wasn't",
+        "niet",
+        "geen",
+        "zonder",
+        "nooit",
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "ohne",
+        "pas",
+        "sans",
+        "jamais",
+        "sin",
+        "nunca",
+        "não",
+        "nem",
+        "sem",
+    ]
+)
+
+# The urgency score (sum over kinds) where one level gives way to the next: below the first is
+# low, above the last is urgent. A mail without any cue scores 0 and is medium; one clear sign
+# that something is blocked makes it high; an explicit emergency with impact makes it urgent.
+URGENCY_THRESHOLDS = (-0.6, 1.0, 4.2)
+URGENCY_SLOPE = 2.0
+# Share of the level probabilities spread evenly: cues are evidence, not certainty, so that one
+# agent correction (a remembered neighbour) can overrule them.
+URGENCY_SMOOTHING = 0.15
 
 SENTIMENT_CUES: dict[str, dict[str, float]] = {
     "negative": {
