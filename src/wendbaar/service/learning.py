@@ -42,17 +42,37 @@ def _queue_labels(queues: list[Queue]) -> dict[str, str]:
     }
 
 
-def engine_for(organisation):
-    """The triage engine of the organisation, cached per trained state and queue setup."""
-    from wendbaar.service import triage
-
-    queues = list(Queue.objects.filter(organisation=organisation, is_active=True).order_by("pk"))
-    model = (
+def _active_model(organisation):
+    return (
         TriageModel.objects.filter(organisation=organisation, is_active=True)
         .order_by("-created_at", "-pk")
         .only("pk")
         .first()
     )
+
+
+def _build_engine(organisation, model, queues):
+    """A fresh engine: the active trained state, or one built from the queue descriptions."""
+    from wendbaar.service import triage
+
+    if model is not None:
+        return triage.Triage.from_bytes(
+            bytes(TriageModel.objects.values_list("state", flat=True).get(pk=model.pk))
+        )
+    labels = {"type": TYPE_LABELS}
+    if queues:
+        labels["queue"] = _queue_labels(queues)
+    return triage.Triage(labels)
+
+
+def _queues(organisation) -> list[Queue]:
+    return list(Queue.objects.filter(organisation=organisation, is_active=True).order_by("pk"))
+
+
+def engine_for(organisation):
+    """The triage engine of the organisation, cached per trained state and queue setup."""
+    queues = _queues(organisation)
+    model = _active_model(organisation)
     key = (
         organisation.pk,
         model.pk if model else None,
@@ -61,15 +81,7 @@ def engine_for(organisation):
     with _lock:
         engine = _cache.get(key)
         if engine is None:
-            if model is not None:
-                engine = triage.Triage.from_bytes(
-                    bytes(TriageModel.objects.values_list("state", flat=True).get(pk=model.pk))
-                )
-            else:
-                labels = {"type": TYPE_LABELS}
-                if queues:
-                    labels["queue"] = _queue_labels(queues)
-                engine = triage.Triage(labels)
+            engine = _build_engine(organisation, model, queues)
             _cache.clear()  # one organisation per installation: keep only the current engine
             _cache[key] = engine
     return engine
@@ -125,8 +137,31 @@ def _examples(organisation):
     return examples
 
 
+def mean_accuracy(values: dict) -> float | None:
+    """The mean accuracy over the fields that were measured, or None when none was."""
+    measured = [float(v) for v in (values or {}).values() if v is not None]
+    return sum(measured) / len(measured) if measured else None
+
+
+def is_worse(before: dict, after: dict) -> bool:
+    """Whether a retrained model did worse than the one in use on the same held-out tickets.
+
+    Compared on the fields measured both times; with no held-out check (too few tickets) the
+    new model cannot be judged worse and is used."""
+    fields = [f for f in after or {} if (after or {}).get(f) is not None]
+    fields = [f for f in fields if (before or {}).get(f) is not None]
+    if not fields:
+        return False
+    return mean_accuracy({f: after[f] for f in fields}) < mean_accuracy(
+        {f: before[f] for f in fields}
+    )
+
+
 def triage_retrain(*, organisation, actor=None) -> TriageModel:
-    """Retrain triage on the history and every correction; keeps before/after accuracy."""
+    """Retrain triage on the history and every correction; keeps before/after accuracy.
+
+    The new model is put in use only when it does at least as well as the one in use on the
+    held-out tickets; otherwise it is kept (inactive) for the record and the old one stays."""
     from wendbaar.service import triage
 
     examples = _examples(organisation)
@@ -136,29 +171,146 @@ def triage_retrain(*, organisation, actor=None) -> TriageModel:
             % {"n": triage.MIN_TRAIN, "found": len(examples)},
             code="too_few_examples",
         )
-    engine = engine_for(organisation)
+    # Train a fresh copy: the cached engine keeps serving tickets while this one learns, and
+    # stays as it is when the new model turns out worse.
+    engine = _build_engine(organisation, _active_model(organisation), _queues(organisation))
     report = engine.fit(examples)
     corrections = TriageCorrection.objects.filter(
         ticket__organisation=organisation, consumed_at__isnull=True
     )
+    before = {f.field: f.accuracy_before for f in report.fields}
+    after = {f.field: f.accuracy_after for f in report.fields}
+    worse = is_worse(before, after)
     with transaction.atomic():
-        TriageModel.objects.filter(organisation=organisation, is_active=True).update(
-            is_active=False
-        )
+        if not worse:
+            TriageModel.objects.filter(organisation=organisation, is_active=True).update(
+                is_active=False
+            )
         row = TriageModel.objects.create(
             organisation=organisation,
             engine=ENGINE_NAME,
             state=engine.to_bytes(),
             examples=len(examples),
             corrections=corrections.count(),
-            accuracy_before={f.field: f.accuracy_before for f in report.fields},
-            accuracy_after={f.field: f.accuracy_after for f in report.fields},
+            accuracy_before=before,
+            accuracy_after=after,
+            is_active=not worse,
         )
         corrections.update(consumed_at=timezone.now())
         audit_log(
             actor=actor,
             action="service.triage_retrained",
             target=row,
-            data={"examples": len(examples), "after": row.accuracy_after},
+            data={
+                "examples": len(examples),
+                "before": row.accuracy_before,
+                "after": row.accuracy_after,
+                "activated": not worse,
+            },
         )
     return row
+
+
+@transaction.atomic
+def triage_model_activate(*, actor, model: TriageModel) -> TriageModel:
+    """A manager puts an earlier (or rejected) model back in use."""
+    from wendbaar.accounts.selectors import is_manager
+
+    if not is_manager(actor):
+        raise BusinessRuleError(
+            _("Only managers and administrators can change the triage model."),
+            code="forbidden",
+            status_code=403,
+        )
+    TriageModel.objects.filter(organisation=model.organisation, is_active=True).exclude(
+        pk=model.pk
+    ).update(is_active=False)
+    if not model.is_active:
+        model.is_active = True
+        model.save(update_fields=["is_active"])
+    audit_log(actor=actor, action="service.triage_model_activated", target=model)
+    return model
+
+
+# -- retraining in the background -----------------------------------------------------------------
+
+QUEUED = "service.triage_retrain_queued"
+FINISHED = "service.triage_retrain_finished"
+# A queued retrain that never reported back (its job was lost) stops blocking a new one after this.
+PENDING_HOURS = 2
+
+
+def retrain_every() -> int:
+    """How many new corrections start a retrain in the background (0: never by itself)."""
+    from wendbaar.service import config
+
+    try:
+        return max(0, int(config.setting("SERVICE_RETRAIN_EVERY", "20")))
+    except ValueError:
+        return 20
+
+
+def retrain_pending(*, organisation):
+    """The audit event of the retrain that is queued or running, or None."""
+    from datetime import timedelta
+
+    from wendbaar.audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        action__in=[QUEUED, FINISHED],
+        object_type="accounts.organisation",
+        object_id=str(organisation.pk),
+    ).order_by("-at", "-id")
+    last = events.first()
+    if last is None or last.action != QUEUED:
+        return None
+    if last.at < timezone.now() - timedelta(hours=PENDING_HOURS):
+        return None
+    return last
+
+
+def new_corrections(*, organisation) -> int:
+    return TriageCorrection.objects.filter(
+        ticket__organisation=organisation, consumed_at__isnull=True
+    ).count()
+
+
+@transaction.atomic
+def triage_retrain_request(*, actor, organisation, reason: str = "manual") -> bool:
+    """Queue a retrain in the background unless one is already queued; True when queued.
+
+    The organisation row is locked while checking, so two requests at once queue one retrain."""
+    from wendbaar.accounts.models import Organisation
+    from wendbaar.service.tasks import triage_retrain_task
+
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if retrain_pending(organisation=organisation) is not None:
+        return False
+    audit_log(
+        actor=actor,
+        action=QUEUED,
+        target=organisation,
+        data={"reason": reason, "corrections": new_corrections(organisation=organisation)},
+    )
+    actor_id = getattr(actor, "pk", None)
+    transaction.on_commit(lambda: triage_retrain_task.enqueue(actor_id=actor_id))
+    return True
+
+
+def retrain_after_correction(*, actor, organisation) -> bool:
+    """After a correction: queue a retrain once enough new corrections have come in."""
+    every = retrain_every()
+    if not every or new_corrections(organisation=organisation) < every:
+        return False
+    return triage_retrain_request(actor=actor, organisation=organisation, reason="corrections")
+
+
+def retrain_finished(*, organisation, result: dict) -> None:
+    """The background retrain reports back: a new retrain may be queued again."""
+    audit_log(actor=None, action=FINISHED, target=organisation, data=result)
+
+
+def min_train() -> int:
+    from wendbaar.service import triage
+
+    return triage.MIN_TRAIN

@@ -3,7 +3,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -125,3 +125,94 @@ def agent_choices(*, ticket: Ticket):
     if ticket.team_id:
         people = people.filter(memberships__team_id=ticket.team_id)
     return [p for p in people.order_by("full_name") if may_handle(p, ticket)]
+
+
+# -- setup pages: managers and administrators only ------------------------------------------------
+
+
+def may_manage(user) -> bool:
+    from wendbaar.accounts.selectors import is_manager
+
+    return is_manager(user) and user.is_active
+
+
+def queue_list_all(*, user, organisation) -> QuerySet[Queue]:
+    """Every queue, inactive ones too, for the people who set them up (others get none)."""
+    if not may_manage(user):
+        return Queue.objects.none()
+    return (
+        Queue.objects.filter(organisation=organisation)
+        .select_related("team")
+        .annotate(open_tickets=Count("tickets", filter=~Q(tickets__status=TicketStatus.CLOSED)))
+        .order_by("-is_active", "name")
+    )
+
+
+def queue_get_for_edit(*, user, organisation, pk: int) -> Queue:
+    queue = queue_list_all(user=user, organisation=organisation).filter(pk=pk).first()
+    if queue is None:
+        raise Http404
+    return queue
+
+
+def rule_get_for_edit(*, user, organisation, pk: int) -> Rule:
+    if not may_manage(user):
+        raise Http404
+    rule = Rule.objects.filter(organisation=organisation, pk=pk).first()
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def triage_model_history(*, user, organisation, limit: int = 50) -> list:
+    """The trained triage models, newest first, with the verdict of each retrain."""
+    from wendbaar.service import learning
+    from wendbaar.service.models import TriageModel
+
+    if not may_manage(user):
+        return []
+    rows = list(
+        TriageModel.objects.filter(organisation=organisation)
+        .defer("state")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    for row in rows:
+        fields = sorted(set(row.accuracy_before or {}) | set(row.accuracy_after or {}))
+        row.per_field = [
+            {
+                "field": f,
+                "before": (row.accuracy_before or {}).get(f),
+                "after": (row.accuracy_after or {}).get(f),
+            }
+            for f in fields
+        ]
+        for item in row.per_field:
+            b, a = item["before"], item["after"]
+            item["change"] = None if a is None or b is None else round(a - b, 4)
+        row.mean_before = learning.mean_accuracy(row.accuracy_before)
+        row.mean_after = learning.mean_accuracy(row.accuracy_after)
+        row.worse = learning.is_worse(row.accuracy_before, row.accuracy_after)
+    return rows
+
+
+def triage_learning_state(*, user, organisation) -> dict:
+    """What the learning page shows above the history: the model in use, new corrections, and
+    whether a retrain is waiting."""
+    from wendbaar.service import learning
+    from wendbaar.service.models import TriageModel
+
+    if not may_manage(user):
+        return {}
+    pending = learning.retrain_pending(organisation=organisation)
+    return {
+        "active": TriageModel.objects.filter(organisation=organisation, is_active=True)
+        .defer("state")
+        .order_by("-created_at", "-pk")
+        .first(),
+        "new_corrections": learning.new_corrections(organisation=organisation),
+        "retrain_every": learning.retrain_every(),
+        "pending": pending,
+        "queue_descriptions": Queue.objects.filter(organisation=organisation, is_active=True)
+        .exclude(description="")
+        .count(),
+    }

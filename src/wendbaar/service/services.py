@@ -581,6 +581,9 @@ def triage_correct(
         target=ticket,
         data={"field": field_name, "from": predicted, "to": value},
     )
+    from wendbaar.service import learning
+
+    learning.retrain_after_correction(actor=actor, organisation=ticket.organisation)
     return correction
 
 
@@ -610,3 +613,215 @@ def bulk_apply(*, actor, tickets, action: str, value: str = "") -> int:
             data={"action": action, "count": count, "ms": int((time.monotonic() - started) * 1000)},
         )
     return count
+
+
+# -- setup by managers: queues, business hours ---------------------------------------------------
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _require_manager(actor) -> None:
+    from wendbaar.accounts.selectors import is_manager
+
+    if not is_manager(actor):
+        raise BusinessRuleError(
+            _("Only managers and administrators can change the service setup."),
+            code="forbidden",
+            status_code=403,
+        )
+
+
+@transaction.atomic
+def queue_save(
+    *,
+    actor,
+    name: str,
+    slug: str,
+    description: str = "",
+    cue_words: str = "",
+    team=None,
+    is_active: bool = True,
+    queue: Queue | None = None,
+) -> Queue:
+    """Create or change a queue; its description and cue words are what cold-start triage reads."""
+    _require_manager(actor)
+    name = " ".join((name or "").split())
+    slug = (slug or "").strip().lower()
+    if not name:
+        raise BusinessRuleError(_("A queue needs a name."), code="bad_queue", status_code=400)
+    if len(name) > 120:
+        raise BusinessRuleError(
+            _("The name can be at most 120 characters."), code="bad_queue", status_code=400
+        )
+    if not _SLUG.match(slug) or len(slug) > 60:
+        raise BusinessRuleError(
+            _("The code may only hold lower-case letters, digits and hyphens (at most 60)."),
+            code="bad_queue",
+            status_code=400,
+        )
+    organisation = queue.organisation if queue is not None else organisation_get()
+    taken = Queue.objects.filter(organisation=organisation, slug=slug)
+    if queue is not None:
+        taken = taken.exclude(pk=queue.pk)
+    if taken.exists():
+        raise BusinessRuleError(
+            _("Another queue already has the code %(slug)s.") % {"slug": slug},
+            code="duplicate_queue",
+            status_code=400,
+        )
+    if queue is None:
+        queue = Queue(organisation=organisation)
+        before = {}
+    else:
+        queue = Queue.objects.select_for_update().get(pk=queue.pk)
+        before = {
+            "name": queue.name,
+            "slug": queue.slug,
+            "description": queue.description,
+            "cue_words": queue.cue_words,
+            "team": queue.team_id,
+            "is_active": queue.is_active,
+        }
+    queue.name, queue.slug = name, slug
+    queue.description = (description or "").strip()
+    queue.cue_words = ", ".join(
+        w.strip() for w in (cue_words or "").replace("\n", ",").split(",") if w.strip()
+    )
+    queue.team = team
+    queue.is_active = bool(is_active)
+    queue.save()
+    after = {
+        "name": queue.name,
+        "slug": queue.slug,
+        "description": queue.description,
+        "cue_words": queue.cue_words,
+        "team": queue.team_id,
+        "is_active": queue.is_active,
+    }
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    audit_log(
+        actor=actor,
+        action="service.queue_created" if not before else "service.queue_changed",
+        target=queue,
+        data={"changed": changed},
+    )
+    return queue
+
+
+def _check_hours(hours: dict) -> dict:
+    clean = {}
+    for day, span in (hours or {}).items():
+        if str(day) not in {str(d) for d in range(7)}:
+            raise BusinessRuleError(
+                _("Unknown weekday %(day)s (use 0 = Monday to 6 = Sunday).") % {"day": day},
+                code="bad_hours",
+                status_code=400,
+            )
+        if not span:
+            continue
+        if (
+            not isinstance(span, (list, tuple))
+            or len(span) != 2
+            or not all(_TIME.match(str(t)) for t in span)
+        ):
+            raise BusinessRuleError(
+                _("Opening hours are two times like 08:30 and 17:00."),
+                code="bad_hours",
+                status_code=400,
+            )
+        if span[1] <= span[0]:
+            raise BusinessRuleError(
+                _("On %(day)s the closing time must come after the opening time.")
+                % {"day": hours_weekday_name(int(day))},
+                code="bad_hours",
+                status_code=400,
+            )
+        clean[str(day)] = [str(span[0]), str(span[1])]
+    if not clean:
+        raise BusinessRuleError(
+            _("Open on at least one weekday, or no answer would ever be due."),
+            code="bad_hours",
+            status_code=400,
+        )
+    return clean
+
+
+def hours_weekday_name(day: int) -> str:
+    from django.utils.dates import WEEKDAYS
+
+    return str(WEEKDAYS[day])
+
+
+@transaction.atomic
+def business_hours_save(
+    *,
+    actor,
+    hours: dict,
+    liberation_day: str,
+    closed_days: list,
+    response_hours: dict,
+) -> BusinessHours:
+    """Change when the organisation answers: opening hours per weekday, closed days and the
+    response time per priority in working hours. New deadlines follow at once."""
+    from datetime import date
+
+    from wendbaar.service.choices import LiberationDay
+
+    _require_manager(actor)
+    clean_hours = _check_hours(hours)
+    if liberation_day not in LiberationDay.values:
+        raise BusinessRuleError(
+            _("Choose how Liberation Day is kept."), code="bad_hours", status_code=400
+        )
+    days = set()
+    for value in closed_days or []:
+        try:
+            days.add(date.fromisoformat(str(value).strip()))
+        except ValueError:
+            raise BusinessRuleError(
+                _("%(value)s is not a date like 2026-12-24.") % {"value": value},
+                code="bad_hours",
+                status_code=400,
+            ) from None
+    clean_response = {}
+    for priority in TicketPriority.values:
+        value = (response_hours or {}).get(priority)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = -1
+        if not 0 < number <= 1000:
+            raise BusinessRuleError(
+                _("The response time for %(priority)s must be between 0 and 1000 working hours.")
+                % {"priority": TicketPriority(priority).label},
+                code="bad_hours",
+                status_code=400,
+            )
+        clean_response[priority] = int(number) if number == int(number) else number
+    row = business_hours_get(organisation_get())
+    row = BusinessHours.objects.select_for_update().get(pk=row.pk)
+    before = {
+        "hours": row.hours,
+        "liberation_day": row.liberation_day,
+        "closed_days": row.closed_days,
+        "response_hours": row.response_hours,
+    }
+    row.hours = clean_hours
+    row.liberation_day = liberation_day
+    row.closed_days = [d.isoformat() for d in sorted(days)]
+    row.response_hours = clean_response
+    row.save()
+    after = {
+        "hours": row.hours,
+        "liberation_day": row.liberation_day,
+        "closed_days": row.closed_days,
+        "response_hours": row.response_hours,
+    }
+    audit_log(
+        actor=actor,
+        action="service.business_hours_changed",
+        target=row,
+        data={k: {"from": before[k], "to": v} for k, v in after.items() if before[k] != v},
+    )
+    return row

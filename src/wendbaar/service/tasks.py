@@ -20,15 +20,33 @@ def mailbox_poll_task() -> dict:
 
 
 @task(queue_name="ai")
-def triage_retrain_task() -> dict:
+def triage_retrain_task(actor_id: int | None = None) -> dict:
     """Retrain triage on the history and all corrections (idempotent: a rerun trains again on
-    the same data and replaces the model)."""
+    the same data; a model that does worse is stored but not put in use).
+
+    Always reports back, so the next retrain (after new corrections or the manager's button)
+    can be queued."""
+    from wendbaar.accounts.models import User
     from wendbaar.accounts.selectors import organisation_get
     from wendbaar.common.errors import BusinessRuleError
     from wendbaar.service import learning
 
+    organisation = organisation_get()
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     try:
-        row = learning.triage_retrain(organisation=organisation_get())
+        row = learning.triage_retrain(organisation=organisation, actor=actor)
     except BusinessRuleError as exc:
-        return {"error": str(exc.message)}
-    return {"model": row.pk, "before": row.accuracy_before, "after": row.accuracy_after}
+        result = {"error": str(exc.message)}
+        learning.retrain_finished(organisation=organisation, result=result)
+        return result
+    except Exception as exc:
+        learning.retrain_finished(organisation=organisation, result={"error": repr(exc)[:500]})
+        raise
+    result = {
+        "model": row.pk,
+        "active": row.is_active,
+        "before": row.accuracy_before,
+        "after": row.accuracy_after,
+    }
+    learning.retrain_finished(organisation=organisation, result=result)
+    return result

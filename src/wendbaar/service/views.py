@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -320,65 +321,179 @@ def reply_send(request, pk: int):
     return redirect("service:ticket_detail", pk=pk)
 
 
-# -- rules ----------------------------------------------------------------------------------------
+# -- setup by managers: rules, queues, business hours, triage learning ---------------------------
 
 
-def _rule_input(request) -> tuple[str, dict, list, str]:
-    name = request.POST.get("name", "")
-    error = ""
-    try:
-        conditions = json.loads(request.POST.get("conditions") or "{}")
-        actions = json.loads(request.POST.get("actions") or "[]")
-    except json.JSONDecodeError as exc:
-        conditions, actions = {}, []
-        error = _("The conditions or actions are not valid JSON: %(error)s") % {"error": exc}
-    return name, conditions, actions, error
+def _manager_only(request) -> None:
+    if not selectors.may_manage(request.user):
+        raise PermissionDenied
+
+
+def _describe_rule(rule: Rule, ckinds: dict, akinds: dict) -> dict:
+    """A rule in words, for the list."""
+    conditions = []
+    for key, value in (rule.conditions or {}).items():
+        spec = ckinds.get(key, {"label": key})
+        names = {str(v): str(label) for v, label in spec.get("choices", [])}
+        if isinstance(value, bool):
+            shown = names.get("1" if value else "0", str(value))
+        else:
+            shown = ", ".join(names.get(str(v), str(v)) for v in rules._as_list(value))
+        conditions.append(f"{spec['label']}: {shown}")
+    actions = []
+    for action in rule.actions or []:
+        spec = akinds.get(action.get("action"), {"label": action.get("action")})
+        value = forms._action_value(action)
+        if action.get("action") == "priority":
+            value = dict(TicketPriority.choices).get(value, value)
+        actions.append(f"{spec['label']}: {value[:80]}")
+    return {"rule": rule, "conditions": conditions, "actions": actions}
 
 
 @login_required
 def rule_list(request):
-    if not is_manager(request.user):
-        raise PermissionDenied
+    _manager_only(request)
     organisation = organisation_get()
+    ckinds, akinds = forms.condition_kinds(organisation), forms.action_kinds()
     context = {
-        "rules": selectors.rule_list(organisation=organisation),
-        "name": "",
-        "conditions": '{"words": ["lekkage"], "priority": ["high", "urgent"]}',
-        "actions": '[{"action": "tag", "tag": "lekkage"}]',
-        "condition_keys": sorted(rules.CONDITION_KEYS),
-        "action_keys": sorted(rules.ACTIONS),
+        "rules": [
+            _describe_rule(r, ckinds, akinds)
+            for r in selectors.rule_list(organisation=organisation)
+        ],
     }
-    if request.method == "POST":
-        name, conditions, actions, error = _rule_input(request)
-        context.update(
-            name=name,
-            conditions=request.POST.get("conditions", ""),
-            actions=request.POST.get("actions", ""),
-        )
-        if not error:
-            try:
-                if request.POST.get("dry_run"):
-                    context["dry_run"] = rules.rule_dry_run(
-                        user=request.user, conditions=conditions
-                    )
-                else:
-                    rules.rule_save(
-                        actor=request.user, name=name, conditions=conditions, actions=actions
-                    )
-                    messages.success(request, _("Rule saved."))
-                    return redirect("service:rules")
-            except BusinessRuleError as exc:
-                error = exc.message
-        context["error"] = error
     return render(request, "service/rule_list.html", context)
+
+
+def _rule_context(request, organisation, builder, rule=None, **extra) -> dict:
+    stored = None
+    if rule is not None:
+        stored = json.dumps(
+            {"conditions": rule.conditions, "actions": rule.actions}, indent=2, ensure_ascii=False
+        )
+    return {
+        "rule": rule,
+        "builder": builder,
+        "condition_kinds": builder.ckinds,
+        "action_kinds": builder.akinds,
+        "stored_json": stored,
+        **extra,
+    }
+
+
+@login_required
+def rule_edit(request, pk: int | None = None):
+    """Create or change a rule with form rows; saving needs a dry run of the same rule first."""
+    from django.http import QueryDict
+
+    _manager_only(request)
+    organisation = organisation_get()
+    rule = (
+        selectors.rule_get_for_edit(user=request.user, organisation=organisation, pk=pk)
+        if pk
+        else None
+    )
+    if request.method != "POST":
+        data = QueryDict(mutable=True)
+        if rule is not None:
+            crows, arows = forms.rows_for_rule(
+                organisation=organisation, conditions=rule.conditions, actions=rule.actions
+            )
+            data.update(
+                {
+                    "name": rule.name,
+                    "position": str(rule.position),
+                    "is_active": "on" if rule.is_active else "",
+                    "stop_processing": "on" if rule.stop_processing else "",
+                }
+            )
+        else:
+            crows, arows = [], []
+            data.update({"position": "100", "is_active": "on"})
+        builder = forms.RuleBuilder(data, organisation=organisation)
+        builder.condition_rows = crows or [forms.condition_row(builder.ckinds, forms.new_row_id())]
+        builder.action_rows = arows or [forms.action_row(builder.akinds, forms.new_row_id())]
+        return render(
+            request, "service/rule_form.html", _rule_context(request, organisation, builder, rule)
+        )
+
+    builder = forms.RuleBuilder(request.POST, organisation=organisation)
+    context = _rule_context(request, organisation, builder, rule)
+    if request.POST.get("add") or request.POST.get("remove"):
+        return render(request, "service/rule_form.html", context)
+    errors = list(builder.errors)
+    if not errors:
+        try:
+            rules.rule_validate(conditions=builder.conditions, actions=builder.actions)
+            if not builder.name:
+                raise BusinessRuleError(_("A rule needs a name."), code="bad_rule")
+        except BusinessRuleError as exc:
+            errors.append(exc.message)
+    if errors:
+        context["errors"] = errors
+        return render(request, "service/rule_form.html", context, status=400)
+    checked = request.POST.get("checked", "")
+    if request.POST.get("save") and checked == builder.checksum():
+        try:
+            rules.rule_save(
+                actor=request.user,
+                name=builder.name,
+                conditions=builder.conditions,
+                actions=builder.actions,
+                rule=rule,
+                position=builder.position_value(),
+                is_active=builder.is_active,
+                stop_processing=builder.stop_processing,
+            )
+        except BusinessRuleError as exc:
+            context["errors"] = [exc.message]
+            return render(request, "service/rule_form.html", context, status=400)
+        messages.success(request, _("Rule saved."))
+        return redirect("service:rules")
+    if request.POST.get("save"):
+        context["notice"] = _(
+            "Check which recent questions this rule would hit, then save it."
+            if not checked
+            else "The rule changed since the last try; check the hits again, then save it."
+        )
+    context["dry_run"] = rules.rule_dry_run(user=request.user, conditions=builder.conditions)
+    context["checksum"] = builder.checksum()
+    return render(request, "service/rule_form.html", context)
+
+
+@login_required
+def rule_row(request):
+    """One condition or action row of the rule form (HTMX: add, change kind, remove)."""
+    import re
+
+    _manager_only(request)
+    part = request.GET.get("part", "")
+    row_id = request.GET.get("id", "")
+    if part not in ("condition", "action") or not re.fullmatch(r"[a-z0-9]{1,12}", row_id or "x"):
+        raise BusinessRuleError(_("Unknown row."), code="bad_row", status_code=400)
+    if request.GET.get("remove"):
+        return HttpResponse("")
+    row_id = row_id or forms.new_row_id()
+    organisation = organisation_get()
+    if part == "condition":
+        kinds = forms.condition_kinds(organisation)
+        kind = request.GET.get(f"cond-{row_id}-kind", "")
+        row = forms.condition_row(kinds, row_id, kind if kind in kinds else "")
+        return render(
+            request,
+            "service/rule_form.html#condition_row",
+            {"row": row, "condition_kinds": kinds},
+        )
+    kinds = forms.action_kinds()
+    kind = request.GET.get(f"act-{row_id}-kind", "")
+    row = forms.action_row(kinds, row_id, kind if kind in kinds else "")
+    return render(request, "service/rule_form.html#action_row", {"row": row, "action_kinds": kinds})
 
 
 @login_required
 @require_POST
 def rule_toggle(request, pk: int):
-    if not is_manager(request.user):
-        raise PermissionDenied
-    rule = get_object_or_404(Rule, pk=pk, organisation=organisation_get())
+    _manager_only(request)
+    rule = selectors.rule_get_for_edit(user=request.user, organisation=organisation_get(), pk=pk)
     rules.rule_save(
         actor=request.user,
         name=rule.name,
@@ -390,6 +505,153 @@ def rule_toggle(request, pk: int):
         stop_processing=rule.stop_processing,
     )
     return redirect("service:rules")
+
+
+@login_required
+def queue_list(request):
+    _manager_only(request)
+    organisation = organisation_get()
+    return render(
+        request,
+        "service/queue_list.html",
+        {
+            "queues": selectors.queue_list_all(user=request.user, organisation=organisation),
+            "hours": services.business_hours_get(organisation),
+        },
+    )
+
+
+@login_required
+def queue_edit(request, pk: int | None = None):
+    """Create or change a queue: name, code, description (triage reads it), cue words, team."""
+    _manager_only(request)
+    organisation = organisation_get()
+    queue = (
+        selectors.queue_get_for_edit(user=request.user, organisation=organisation, pk=pk)
+        if pk
+        else None
+    )
+    initial = {"is_active": True}
+    if queue is not None:
+        initial = {
+            "name": queue.name,
+            "slug": queue.slug,
+            "description": queue.description,
+            "cue_words": queue.cue_words,
+            "team": queue.team_id,
+            "is_active": queue.is_active,
+        }
+    form = forms.QueueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.queue_save(actor=request.user, queue=queue, **form.cleaned_data)
+        except BusinessRuleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Queue saved."))
+            return redirect("service:queue_list")
+    return render(
+        request,
+        "service/queue_form.html",
+        {"form": form, "queue": queue},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _holidays(row) -> list[tuple]:
+    from datetime import date
+
+    from wendbaar.service import hours
+
+    today = timezone.localdate()
+    days = []
+    for year in (today.year, today.year + 1):
+        days += [(d, name) for d, name in hours.dutch_holidays(year, row.liberation_day).items()]
+    for value in row.closed_days or []:
+        try:
+            days.append((date.fromisoformat(value), _("Closed (own day off)")))
+        except ValueError:
+            continue
+    return sorted(d for d in days if d[0] >= today)
+
+
+@login_required
+def business_hours(request):
+    """Opening hours per weekday, the holiday calendar and response times per priority."""
+    _manager_only(request)
+    organisation = organisation_get()
+    row = services.business_hours_get(organisation)
+    form = forms.BusinessHoursForm(
+        request.POST or None, initial=forms.BusinessHoursForm.initial_for(row)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.business_hours_save(actor=request.user, **form.values())
+        except BusinessRuleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Business hours saved."))
+            return redirect("service:business_hours")
+    return render(
+        request,
+        "service/business_hours.html",
+        {"form": form, "holidays": _holidays(row), "time_zone": organisation.time_zone},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def triage_learning(request):
+    """What triage learned: the model history with accuracy before and after each retrain."""
+    from wendbaar.service import learning
+
+    _manager_only(request)
+    organisation = organisation_get()
+    return render(
+        request,
+        "service/triage_learning.html",
+        {
+            "models": selectors.triage_model_history(user=request.user, organisation=organisation),
+            "state": selectors.triage_learning_state(user=request.user, organisation=organisation),
+            "min_train": learning.min_train(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def triage_retrain(request):
+    from wendbaar.service import learning
+
+    _manager_only(request)
+    if learning.triage_retrain_request(
+        actor=request.user, organisation=organisation_get(), reason="manual"
+    ):
+        messages.success(
+            request, _("Retraining is queued; the result appears here when it is done.")
+        )
+    else:
+        messages.info(request, _("A retrain is already queued or running."))
+    return redirect("service:triage_learning")
+
+
+@login_required
+@require_POST
+def triage_model_activate(request, pk: int):
+    from wendbaar.service import learning
+    from wendbaar.service.models import TriageModel
+
+    _manager_only(request)
+    model = get_object_or_404(
+        TriageModel.objects.defer("state"), pk=pk, organisation=organisation_get()
+    )
+    try:
+        learning.triage_model_activate(actor=request.user, model=model)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("This model is now used for new questions."))
+    return redirect("service:triage_learning")
 
 
 def attachment_download(request, pk: int):
