@@ -504,7 +504,7 @@ def _locked_for_edit(quote: Quote) -> Quote:
     return quote
 
 
-def _decimal_in(value, what: str) -> Decimal:
+def decimal_in(value, what: str) -> Decimal:
     if isinstance(value, Decimal):
         return value
     text = str(value).strip().replace(" ", "")
@@ -559,7 +559,7 @@ def quote_update(*, quote: Quote, actor, **changes) -> Quote:
     before = {name: getattr(quote, name) for name in HEADER_FIELDS}
     for name, value in changes.items():
         if name == "discount_value":
-            value = _decimal_in(value if value not in (None, "") else "0", _("Discount"))
+            value = decimal_in(value if value not in (None, "") else "0", _("Discount"))
         elif name == "template":
             if value is not None and (
                 not isinstance(value, QuoteTemplate)
@@ -651,7 +651,7 @@ def quote_line_update(*, line: QuoteLine, actor, **changes) -> QuoteLine:
                 "unit_price": _("Unit price"),
                 "discount_value": _("Discount"),
             }
-            value = _decimal_in(value if value not in (None, "") else "0", labels[name])
+            value = decimal_in(value if value not in (None, "") else "0", labels[name])
         elif isinstance(value, str):
             value = value.strip()
         setattr(line, name, value)
@@ -926,8 +926,8 @@ def quote_draft_compare(quote: Quote) -> list[dict]:
             ),
             None,
         )
-        draft_qty = _decimal_or_none(drafted.get("quantity"))
-        draft_price = _decimal_or_none(drafted.get("unit_price"))
+        draft_qty = decimal_or_none(drafted.get("quantity"))
+        draft_price = decimal_or_none(drafted.get("unit_price"))
         if match is None:
             rows.append({"state": "removed", "draft": drafted, "line": None})
             continue
@@ -938,7 +938,7 @@ def quote_draft_compare(quote: Quote) -> list[dict]:
     return rows
 
 
-def _decimal_or_none(value) -> Decimal | None:
+def decimal_or_none(value) -> Decimal | None:
     try:
         return Decimal(str(value)) if value not in (None, "") else None
     except InvalidOperation:

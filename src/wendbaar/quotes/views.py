@@ -22,8 +22,10 @@ SESSION_KEY = "quotes:catalogue_upload"
 
 @login_required
 def home(request):
-    """Until quotes have their own list, the capability opens on the catalogue."""
-    return redirect("quotes:catalogue")
+    """The capability opens on the list of quotes (the same page as quotes:quote_list)."""
+    from wendbaar.quotes import views_editor
+
+    return views_editor.quote_list(request)
 
 
 @login_required
