@@ -9,10 +9,16 @@ from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.quotes.test_issuing import make_quote, make_template, seller  # noqa: F401 (fixture)
+from tests.accounts.factories import UserFactory
+from tests.quotes.test_issuing import make_quote, make_template
 from wendbaar.quotes import pdf
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seller(team_a):
+    return UserFactory(email="verkoop@example.nl", teams=[team_a], role_codes=["sales"])
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +32,7 @@ def read(data: bytes) -> tuple[PdfReader, str]:
     return reader, " ".join(text.split())
 
 
-def test_pdf_has_company_customer_lines_totals_and_terms(seller):  # noqa: F811
+def test_pdf_has_company_customer_lines_totals_and_terms(seller):
     make_template()
     quote = make_quote(seller, language="nl", covering_letter="Beste familie Jansen,\n\nDank.")
     reader, text = read(pdf.quote_pdf_render(quote))
@@ -54,7 +60,7 @@ def test_pdf_has_company_customer_lines_totals_and_terms(seller):  # noqa: F811
     assert reader.metadata.title.endswith(quote.number)
 
 
-def test_english_quote_uses_english_words_and_amounts(seller):  # noqa: F811
+def test_english_quote_uses_english_words_and_amounts(seller):
     make_template()
     quote = make_quote(seller, language="en")
     _reader, text = read(pdf.quote_pdf_render(quote))
@@ -63,7 +69,7 @@ def test_english_quote_uses_english_words_and_amounts(seller):  # noqa: F811
     assert "Valid until" in text and "Page 1 of 1" in text
 
 
-def test_long_quote_spans_pages_with_numbers_and_header_repeated(seller):  # noqa: F811
+def test_long_quote_spans_pages_with_numbers_and_header_repeated(seller):
     lines = [(f"Regel nummer {n}", "1", "10.00", "21") for n in range(1, 91)]
     quote = make_quote(seller, lines=lines, language="en")
     reader, text = read(pdf.quote_pdf_render(quote))
@@ -76,7 +82,7 @@ def test_long_quote_spans_pages_with_numbers_and_header_repeated(seller):  # noq
     assert "€1,089.00" in text  # 900 + 21 % VAT
 
 
-def test_logo_and_accent_colour_from_the_template(seller):  # noqa: F811
+def test_logo_and_accent_colour_from_the_template(seller):
     image = io.BytesIO()
     Image.new("RGB", (400, 120), (170, 51, 0)).save(image, format="PNG")
     template = make_template()
@@ -89,7 +95,7 @@ def test_logo_and_accent_colour_from_the_template(seller):  # noqa: F811
     assert len(images) == 1
 
 
-def test_a_broken_logo_does_not_stop_the_pdf(seller):  # noqa: F811
+def test_a_broken_logo_does_not_stop_the_pdf(seller):
     template = make_template()
     template.logo.save("logo.png", ContentFile(b"not an image"))
     quote = make_quote(seller)
@@ -97,13 +103,13 @@ def test_a_broken_logo_does_not_stop_the_pdf(seller):  # noqa: F811
     assert quote.number in text
 
 
-def test_without_a_template_the_organisation_name_is_used(seller):  # noqa: F811
+def test_without_a_template_the_organisation_name_is_used(seller):
     quote = make_quote(seller, language="en")
     _reader, text = read(pdf.quote_pdf_render(quote))
     assert str(quote.organisation) in text and "€1,866.52" in text
 
 
-def test_discount_is_shown(seller):  # noqa: F811
+def test_discount_is_shown(seller):
     from wendbaar.quotes import services
 
     quote = make_quote(
