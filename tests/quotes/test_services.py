@@ -404,3 +404,89 @@ def test_draft_compare_shows_kept_changed_removed_and_added(alice):
         ("removed", None),
         ("added", "Extra werk"),
     ]
+
+
+def _image(fmt, size=(8, 8)):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#1f5f8b").save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def _template_form(logo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wendbaar.quotes.admin import QuoteTemplateForm
+
+    data = {"name": "Standaard", "language": "nl", "validity_days": "30"}
+    data["accent_colour"] = "#1f5f8b"
+    name, content, kind = logo
+    return QuoteTemplateForm(data, {"logo": SimpleUploadedFile(name, content, kind)})
+
+
+def test_template_logo_accepts_png_and_jpeg_only(alice):
+    png = _template_form(("logo.png", _image("PNG"), "image/png"))
+    assert png.is_valid(), png.errors
+    jpeg = _template_form(("foto.jpeg", _image("JPEG"), "image/jpeg"))
+    assert jpeg.is_valid(), jpeg.errors
+    assert jpeg.cleaned_data["logo"].name == "foto.jpg"
+    gif = _template_form(("logo.png", _image("GIF"), "image/png"))  # named PNG, is a GIF
+    assert not gif.is_valid()
+    assert "GIF" in str(gif.errors["logo"])
+    text = _template_form(("logo.png", b"<svg onload=alert(1)>", "image/png"))
+    assert not text.is_valid()
+    assert "not a readable image" in str(text.errors["logo"])
+
+
+def test_template_logo_larger_than_1_mb_is_refused(alice):
+    big = _image("PNG") + b"\0" * (1024 * 1024)
+    form = _template_form(("logo.png", big, "image/png"))
+    assert not form.is_valid()
+    assert "1 MB at most" in str(form.errors["logo"])
+
+
+def test_admin_settings_keep_house_rules_read_only(admin_user, client_for):
+    from wendbaar.quotes.selectors import quote_settings_get
+
+    settings = quote_settings_get()
+    settings.rules_text = "[labour]\nrate = 62.50\n"
+    settings.save()
+    response = client_for(admin_user).post(
+        f"/admin/quotes/quotesettings/{settings.pk}/change/",
+        {
+            "approval_threshold": "5000",
+            "minimum_margin": "20",
+            "pilot_comparison": "period",
+            "control_share": "0",
+            "rules_text": "hacked",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    settings.refresh_from_db()
+    assert settings.approval_threshold == Decimal("5000")
+    assert settings.rules_text == "[labour]\nrate = 62.50\n"
+    assert AuditEvent.objects.filter(action="quotesettings.updated").exists()
+
+
+def test_admin_template_default_is_unique(admin_user, client_for):
+    from wendbaar.quotes.models import QuoteTemplate
+
+    client = client_for(admin_user)
+    for name in ("Eerste", "Tweede"):
+        response = client.post(
+            "/admin/quotes/quotetemplate/add/",
+            {
+                "name": name,
+                "is_default": "on",
+                "language": "nl",
+                "validity_days": "30",
+                "accent_colour": "#1f5f8b",
+            },
+        )
+        assert response.status_code == 302, response.content[:3000]
+    assert list(QuoteTemplate.objects.filter(is_default=True).values_list("name", flat=True)) == [
+        "Tweede"
+    ]

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from wendbaar.accounts.selectors import organisation_get
@@ -110,3 +112,125 @@ class QuoteAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class QuoteVersionAdmin(admin.ModelAdmin):
     list_display = ["quote", "number", "note", "created_by", "created_at"]
     readonly_fields = ["quote", "number", "snapshot", "note", "created_by", "created_at"]
+
+
+@admin.register(models.QuoteSettings)
+class QuoteSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Approval threshold, minimum margin and the pilot; the house rules have their own editor."""
+
+    fieldsets = [
+        (_("Approval and margin"), {"fields": ["approval_threshold", "minimum_margin"]}),
+        (_("Pilot"), {"fields": ["pilot_started_on", "pilot_comparison", "control_share"]}),
+        (
+            _("House rules"),
+            {"fields": ["rules_text", "rules_updated_at", "rules_updated_by"]},
+        ),
+    ]
+    # The rules are checked and versioned by their own editor page; here they are only shown.
+    readonly_fields = ["rules_text", "rules_updated_at", "rules_updated_by"]
+    list_display = ["__str__", "approval_threshold", "minimum_margin", "pilot_started_on"]
+
+    def has_add_permission(self, request):
+        # One row per organisation, made by quote_settings_get on first use.
+        return not models.QuoteSettings.objects.filter(organisation=organisation_get()).exists()
+
+    def save_model(self, request, obj, form, change):
+        if not obj.organisation_id:
+            obj.organisation = organisation_get()
+        super().save_model(request, obj, form, change)
+
+
+MAX_LOGO_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+
+
+class QuoteTemplateForm(forms.ModelForm):
+    class Meta:
+        model = models.QuoteTemplate
+        fields = ["name", "is_default", "language", "validity_days", "intro", "closing"]
+        fields += ["delivery_terms", "payment_terms", "company_name", "company_address"]
+        fields += ["company_email", "company_phone", "company_website", "kvk_number"]
+        fields += ["vat_number", "iban", "logo", "accent_colour"]
+
+    def clean_name(self):
+        # The organisation is not on the form, so the unique constraint is checked here.
+        name = self.cleaned_data["name"].strip()
+        taken = models.QuoteTemplate.objects.filter(
+            organisation=organisation_get(), name__iexact=name
+        ).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Another template already has this name."))
+        return name
+
+    def clean_logo(self):
+        """A logo must really be a PNG or JPEG image (read by Pillow, not by its name), at most
+        1 MB; it is printed on every PDF."""
+        logo = self.cleaned_data.get("logo")
+        if not logo or not hasattr(logo, "content_type"):  # unchanged or cleared
+            return logo
+        if logo.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError(
+                _("The logo is %(size)s; it may be 1 MB at most.")
+                % {"size": filesizeformat(logo.size)}
+            )
+        from PIL import Image
+
+        try:
+            logo.seek(0)
+            with Image.open(logo) as image:
+                found = image.format
+                image.verify()
+        except Exception as exc:  # Pillow raises many kinds for files that are no image
+            raise forms.ValidationError(
+                _("The logo is not a readable image; upload a PNG or JPEG file.")
+            ) from exc
+        finally:
+            logo.seek(0)
+        if found not in LOGO_FORMATS:
+            raise forms.ValidationError(
+                _("The logo is a %(format)s image; upload a PNG or JPEG file.")
+                % {"format": found or "?"}
+            )
+        stem = (logo.name or "logo").rsplit(".", 1)[0][:80] or "logo"
+        logo.name = f"{stem}.{LOGO_FORMATS[found]}"
+        return logo
+
+
+@admin.register(models.QuoteTemplate)
+class QuoteTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = QuoteTemplateForm
+    list_display = ["name", "is_default", "language", "validity_days", "company_name"]
+    list_filter = ["language", "is_default"]
+    search_fields = ["name", "company_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "is_default", "language", "validity_days"]}),
+        (_("Letter and terms"), {"fields": ["intro", "closing", "delivery_terms"]}),
+        (None, {"fields": ["payment_terms"]}),
+        (
+            _("Company"),
+            {
+                "fields": [
+                    "company_name",
+                    "company_address",
+                    "company_email",
+                    "company_phone",
+                    "company_website",
+                    "kvk_number",
+                    "vat_number",
+                    "iban",
+                ]
+            },
+        ),
+        (_("Look"), {"fields": ["logo", "accent_colour"]}),
+    ]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        if not obj.organisation_id:
+            obj.organisation = organisation_get()
+        super().save_model(request, obj, form, change)
+        if obj.is_default:
+            # One default per organisation: choosing a new one retires the old.
+            models.QuoteTemplate.objects.filter(
+                organisation=obj.organisation, is_default=True
+            ).exclude(pk=obj.pk).update(is_default=False)
