@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from wendbaar.quotes import matching
 from wendbaar.quotes.rules import Bundle, Rules
 
 NUMBER_WORDS = {
@@ -115,6 +116,13 @@ UNIT = r"(?:kwh?|kw|wp|w|m²|m³|m|cm|mm|meters?|metres?|l|liter|litres?|jaar|ye
 class Catalogue:
     def __init__(self, rows: list[dict]):
         self.rows = {row["sku"]: row for row in rows}
+        self._index = None
+
+    def index(self) -> "matching.CatalogueIndex":
+        """The matcher's view of this catalogue (vectors cached per catalogue)."""
+        if self._index is None:
+            self._index = matching.CatalogueIndex(list(self.rows.values()))
+        return self._index
 
     def __contains__(self, sku: str) -> bool:
         return sku in self.rows
@@ -924,6 +932,8 @@ def draft_lines(
                     "cause of the fault and any parts needed are unknown until diagnosed on site",
                 )
                 break
+    if rules.matching.get("enabled", True):
+        _match_the_rest(b, text)
     for item in rules.not_offered:
         for sentence in sentences(text):
             if any_cue(item.cues, sentence) and not re.search(
@@ -1002,6 +1012,65 @@ def draft_lines(
             "nothing in the request is in the catalogue",
         )
     return Draft(lines=lines, open_points=b.open_points)
+
+
+def _covered(b: Builder, mention: "matching.Mention", text: str) -> bool:
+    """Whether the house rules already explain a mention (its words, a drafted line, a cue)."""
+    if any(start < mention.end and mention.start < end for start, end in b.spans):
+        return True
+    drafted = set()
+    for line in b.lines.values():
+        drafted |= {matching.stem(w) for w in matching.words(line.why) if len(w) > 2}
+    phrase = [matching.stem(w) for w in matching.words(mention.phrase)]
+    if any(matching.word_score(w, d) > 0 for w in phrase for d in drafted):
+        return True
+    sentence = next((s for s in sentences(text) if mention.text in s), mention.text)
+    if any(any_cue(item.cues, sentence) for item in b.rules.not_offered):
+        return True
+    return any(any_cue(bundle.cues, mention.text) for bundle in b.rules.bundles)
+
+
+def _match_the_rest(b: Builder, text: str) -> None:
+    """Counted item mentions no rule explained: a matched line, or an open point, never a guess."""
+    mentions = [m for m in matching.find_mentions(text) if not _covered(b, m, text)]
+    if not mentions:
+        return
+    accept = b.rules.matching.get("accept", matching.ACCEPT)
+    margin = b.rules.matching.get("margin", matching.MARGIN)
+    install = bool(REPLACE.search(text))
+    for found in b.catalogue.index().match_many(mentions, accept, margin):
+        mention, best = found.mention, found.best
+        said = f"'{mention.text}'"
+        if found.decision == "line":
+            confidence = round(0.4 + 0.3 * min(1.0, (best.score - accept) / (1 - accept)), 2)
+            before = b.lines.get(best.sku)
+            b.add(
+                best.sku,
+                mention.quantity,
+                f"{said} lijkt op catalogusregel '{best.name}' (score {best.score:.2f})",
+                confidence,
+                offsite=not install,
+            )
+            if best.sku in b.lines and b.lines[best.sku] is not before:
+                b.lines[best.sku].source = "match"
+            if install:
+                b.point(
+                    f"{said}: montage-uren nog in te schatten",
+                    f"{said}: fitting hours still to be estimated",
+                )
+        elif found.decision == "ambiguous":
+            names = ", ".join(f"{c.name} ({c.sku})" for c in found.candidates[:3])
+            b.point(
+                f"{said}: welk artikel? mogelijk {names}",
+                f"{said}: which item? possibly {names}",
+            )
+        elif found.decision == "unknown":
+            b.point(
+                f"{said}: niet zeker in catalogus (lijkt op {best.name}, {best.sku}); controleren",
+                f"{said}: not clearly in the catalogue (resembles {best.name}, {best.sku}); check",
+            )
+        # "none": nothing in the catalogue resembles it; most such numbers are not items at all
+        # ("12 jaar oud", "2 binnendelen"), so the draft stays quiet about them
 
 
 def _words(why: str) -> set[str]:
