@@ -181,17 +181,6 @@ def test_without_a_start_nothing_is_compared(manager, item):
     assert pilot.group_of(_quote(manager, item, days_ago=3, drafted=True), settings) == ""
 
 
-def test_new_quotes_get_a_stable_control_share(manager):
-    settings = _settings(pilot_comparison="control", control_share=30)
-    groups = [pilot.pilot_group_for(settings=settings, key=f"OFF-2026-{n:04d}") for n in range(400)]
-    assert groups == [
-        pilot.pilot_group_for(settings=settings, key=f"OFF-2026-{n:04d}") for n in range(400)
-    ]
-    assert 0.2 < groups.count("control") / 400 < 0.4
-    assert set(groups) == {"control", "draft"}
-    assert pilot.pilot_group_for(settings=_settings(pilot_started_on=None), key="x") == ""
-
-
 # --- the report ------------------------------------------------------------------------------
 
 

@@ -24,7 +24,6 @@ Permission: managers and finance (`selectors.catalogue_can_edit`); changing the 
 """
 
 import datetime as dt
-import hashlib
 from dataclasses import asdict, dataclass, field, is_dataclass
 from decimal import Decimal
 
@@ -529,20 +528,7 @@ def report_as_dict(report: PilotReport) -> dict:
     }
 
 
-# --- settings and assignment -----------------------------------------------------------------
-
-
-def pilot_group_for(*, settings: QuoteSettings, key: str) -> str:
-    """The pilot group for a new quote: "" before the pilot, else "control" for a stable share of
-    quotes (by a hash of `key`, e.g. the quote number) in control mode, "draft" otherwise."""
-    start = settings.pilot_started_on
-    if start is None or timezone.localdate() < start:
-        return PilotGroup.NONE
-    if settings.pilot_comparison == PilotComparison.CONTROL and settings.control_share:
-        bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
-        if bucket < settings.control_share:
-            return PilotGroup.CONTROL
-    return PilotGroup.DRAFT
+# --- settings --------------------------------------------------------------------------------
 
 
 @transaction.atomic
