@@ -22,6 +22,11 @@ def test_demo_questions_load_once_with_history_and_a_trained_triage():
     }
     assert Queue.objects.get(slug="storingen").team.slug == "service-onderhoud"
     assert TriageModel.objects.filter(is_active=True).exists()
+    # Open questions are triaged cold (before the retrain): a boiler's fault code is a fault.
+    fault = Ticket.objects.get(subject="Ketel geeft F1")
+    assert fault.queue.slug == "storingen"
+    assert "F1" in fault.triage_signals["queue"]
+    assert Ticket.objects.get(subject="Factuur klopt niet").queue.slug == "facturen"
     leak = Ticket.objects.get(subject="Lekkage bij de warmtepomp")
     assert leak.priority == "urgent" and leak.tags.filter(name="spoed").exists()
     assert leak.sla_due_at is not None and leak.customer.name == "Jan Bakker"

@@ -18,6 +18,7 @@ Why this shape:
 Language is the hint when it is given, else a function-word count; sentiment is lexicon based.
 """
 
+import functools
 import io
 import json
 import math
@@ -191,6 +192,9 @@ def urgency(subject: str, body: str) -> Urgency:
             weight *= boost
             if weight > found[kind].get(phrase, 0.0):
                 found[kind][phrase] = weight
+    for code in fault_codes(f"{subject}\n{body}"[: cues_scan_chars()])[:1]:
+        # A device showing a fault code has stopped doing its job.
+        found["blocking"].setdefault(code, cues.FAULT_CODE_WEIGHT)
     by_kind = {}
     for kind, (sign, share, cap) in cues.URGENCY_KINDS.items():
         weights = sorted(found[kind].values(), reverse=True)
@@ -199,6 +203,65 @@ def urgency(subject: str, body: str) -> Urgency:
     ranked = lambda kind: sorted(found[kind], key=lambda p: -found[kind][p])  # noqa: E731
     phrases = [p for kind in cues.URGENCY_KINDS if kind != "calm" for p in ranked(kind)]
     return Urgency(round(sum(by_kind.values()), 3), by_kind, phrases, ranked("calm"))
+
+
+_FAULT_CODE = re.compile(r"(?<![\w.-])[A-Z]{1,2}-?\d{1,3}(?![\w-]|\.\d)")
+_FAULT_CONTEXT = _phrase_alternation(cues.FAULT_CODE_CONTEXT)
+FAULT_CONTEXT_CHARS = 40
+
+
+def fault_codes(text: str) -> list[str]:
+    """Fault codes a device shows ("F1", "E12", "E-28"): a short letter-digit code with a word
+    for a display or an error close by. Invoice and order numbers (digits, or long) are not."""
+    codes = []
+    for match in _FAULT_CODE.finditer(text):
+        window = text[
+            max(0, match.start() - FAULT_CONTEXT_CHARS) : match.end() + FAULT_CONTEXT_CHARS
+        ].lower()
+        if match.group(0) not in codes and _FAULT_CONTEXT.search(window):
+            codes.append(match.group(0))
+            if len(codes) == 5:
+                break
+    return codes
+
+
+@functools.lru_cache(maxsize=64)
+def _description_index(labels: tuple[str, ...], descriptions: tuple[str, ...]):
+    """Word form -> labels whose name or description has it; plurals and inflections included.
+
+    Words shorter than four letters and function words say nothing about a queue.
+    """
+    index: dict[str, set[int]] = {}
+    heads: dict[str, set[int]] = {}
+    for k, (label, description) in enumerate(zip(labels, descriptions, strict=True)):
+        for word in set(tokens(f"{label} {description}")):
+            if len(word) < 4 or word in cues.STOPWORDS or word.isdigit():
+                continue
+            forms = {word, word + "s", word + "en", word + "e", word + "es"}
+            for ending in ("s", "en", "e", "es"):
+                if word.endswith(ending) and len(word) - len(ending) >= 4:
+                    forms.add(word[: -len(ending)])
+            for form in forms:
+                index.setdefault(form, set()).add(k)
+            heads.setdefault(word, set()).add(k)
+    return index, heads
+
+
+def _description_hits(words: set[str], index) -> dict[int, list[str]]:
+    """Per label, the ticket words its description shares: the same word, another form of it,
+    or a compound ending in it ("waterdruk" -> "druk", "Heizungsausfall" -> "ausfall")."""
+    forms, heads = index
+    hits: dict[int, list[str]] = {}
+    for word in words:
+        found = forms.get(word)
+        if found is None and len(word) >= 7:
+            for cut in range(3, len(word) - 3):
+                found = heads.get(word[cut:])
+                if found:
+                    break
+        for k in found or ():
+            hits.setdefault(k, []).append(word)
+    return hits
 
 
 def urgency_levels(score: float) -> dict[str, float]:
@@ -361,18 +424,18 @@ class Triage:
         if name == "priority":
             logits *= PRIORITY_DESCRIPTION_WEIGHT
         signals: list[list[list[str]]] = [[[] for _ in state.labels] for _ in texts]
-        desc_words = [
-            {w for w in tokens(f"{lab} {desc}") if len(w) >= 5}
-            for lab, desc in zip(state.labels, state.descriptions, strict=True)
-        ]
+        index = _description_index(tuple(state.labels), tuple(state.descriptions))
         for i, text in enumerate(texts):
-            words = set(tokens(text[: cues_scan_chars()]))
+            scanned = text[: cues_scan_chars()]
+            words = set(tokens(scanned))
             subject, _, body = text.partition("\n")
-            for k, vocab in enumerate(desc_words):
-                hits = sorted(words & vocab)
-                if hits:
-                    logits[i, k] += 0.5 * min(len(hits), 4)
-                    signals[i][k].extend(hits[:4])
+            codes = fault_codes(scanned)
+            # A fault code stands for the words a description uses for it; shown as the code.
+            meaning = (cues.FAULT_CODE_WORDS - words) if codes else frozenset()
+            for k, hits in _description_hits(words | meaning, index).items():
+                shown = sorted({codes[0] if h in meaning else h for h in hits})
+                logits[i, k] += 0.5 * min(len(shown), 4)
+                signals[i][k].extend(shown[:4])
             if name == "priority":
                 self._priority_cues(state, logits[i], signals[i], subject, body)
         return logits, signals

@@ -266,6 +266,24 @@ URGENCY_CUES: dict[str, dict[str, float]] = {
 }
 # fmt: on
 
+# A fault code ("F1", "E12") is a fault code only when the mail speaks of a display or an error.
+FAULT_CODE_CONTEXT = (
+    "geeft", "gaf", "staat op", "toont", "display", "scherm", "melding", "foutcode", "code",
+    "storingscode", "error", "fout", "knippert", "shows", "showing", "displays", "blinks",
+    "blinking", "flashing", "zeigt", "anzeige", "fehler", "fehlercode", "affiche", "écran",
+    "erreur", "muestra", "pantalla", "mostra", "tela", "erro",
+)  # fmt: skip
+FAULT_CODE_WEIGHT = 1.2
+# What a fault code means, in the words a queue description uses for it.
+FAULT_CODE_WORDS = frozenset(
+    ("foutcode", "storingscode", "storing", "error", "fault", "fehlercode", "störung", "erreur",
+     "panne", "código", "avería", "erro", "falha")
+)  # fmt: skip
+# Short function words that say nothing about a queue (words under four letters are ignored).
+STOPWORDS = frozenset(
+    ["over", "voor", "naar", "door", "niet", "zijn", "deze", "meer", "maar", "onze", "jullie", "wordt", "worden", "kunnen", "heeft", "hebben", "with", "from", "have", "this", "that", "they", "what", "when", "your", "their", "some", "into", "than", "then", "them", "were", "been", "will", "would", "about", "also", "such", "other", "each", "more", "need", "very", "only", "dass", "sich", "sind", "oder", "auch", "eine", "nach", "wird", "werden", "ihre", "pour", "avec", "dans", "sont", "mais", "plus", "nous", "vous", "como", "para", "pero", "está", "esta", "este", "mais", "isso", "pelo", "pela"]
+)  # fmt: skip
+
 # How each kind of evidence adds up: (sign, extra share of further phrases, cap).
 URGENCY_KINDS: dict[str, tuple[float, float, float]] = {
     "urgency": (1.0, 0.3, 2.6),
