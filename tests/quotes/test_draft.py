@@ -188,3 +188,105 @@ def test_bench_rules_file_loads():
     path = Path(__file__).resolve().parents[2] / "bench" / "quotes_rules.toml"
     rules = load_rules(path)
     assert {sku for sku, _ in rules.zones} == {"VRK-Z1", "VRK-Z2", "VRK-Z3"}
+
+
+PRICED = [
+    {"sku": "ARB-MON", "name": "Monteur per uur", "unit": "uur", "price": "60.00",
+     "cost_price": "40.00", "category": "Arbeid"},
+    {"sku": "VRK-Z1", "name": "Voorrijkosten zone 1", "unit": "stuk", "price": "35.00",
+     "cost_price": "10.00", "category": "Voorrijkosten"},
+    {"sku": "SAN-WASTAFEL", "name": "Wastafel 60 cm", "unit": "set", "price": "200.00",
+     "cost_price": "120.00", "category": "Sanitair"},
+    {"sku": "ELK-WCD", "name": "Dubbele wandcontactdoos", "unit": "stuk",
+     "price_excl_vat": "70.00", "category": "Elektra"},
+    {"sku": "RAD-TRK", "name": "Thermostatische radiatorkraan", "unit": "set",
+     "price": "40.00", "cost_price": "39.00", "category": "Verwarming"},
+]  # fmt: skip
+
+
+def priced_rules(pricing: dict):
+    return parse_rules({**RULES, "pricing": pricing})
+
+
+def by_sku(draft):
+    return {line.sku: line for line in draft.lines}
+
+
+def test_volume_discount_by_sku_and_category_from_a_quantity():
+    rules = priced_rules(
+        {
+            "volume": [
+                {"sku": "ELK-WCD", "from_quantity": 10, "percent": 5},
+                {"category": "elektra", "from_quantity": 12, "percent": 8},
+            ]
+        }
+    )
+    lines = by_sku(draft_lines("Graag 12 stopcontacten in Dorpstad", PRICED, rules, "nl"))
+    assert lines["ELK-WCD"].discount_percent == Decimal("8.00")
+    assert lines["ELK-WCD"].discount_why == "volumekorting 8% vanaf 12 stuk"
+    assert lines["VRK-Z1"].discount_percent is None and lines["VRK-Z1"].discount_why == ""
+    lines = by_sku(draft_lines("Graag 3 stopcontacten in Dorpstad", PRICED, rules, "nl"))
+    assert lines["ELK-WCD"].discount_percent is None
+
+
+def test_customer_discount_by_email_domain_or_company_not_on_travel():
+    rules = priced_rules(
+        {
+            "customers": [
+                {"email_domain": "woonstichting.nl", "percent": 10},
+                {"company": "Bakkerij De Korrel B.V.", "percent": 4},
+            ]
+        }
+    )
+    text = "Twee wastafels plaatsen in Dorpstad"
+    lines = by_sku(
+        draft_lines(text, PRICED, rules, "en", customer={"email": "Inkoop@Woonstichting.nl"})
+    )
+    assert lines["SAN-WASTAFEL"].discount_percent == Decimal("10.00")
+    assert lines["SAN-WASTAFEL"].discount_why == "customer discount 10% (@woonstichting.nl)"
+    assert lines["VRK-Z1"].discount_percent is None  # travel is never discounted
+    lines = by_sku(
+        draft_lines(text, PRICED, rules, "nl", customer={"company": "bakkerij de korrel bv"})
+    )
+    assert lines["SAN-WASTAFEL"].discount_percent == Decimal("4.00")
+    lines = by_sku(draft_lines(text, PRICED, rules, "nl", customer={"email": "a@other.nl"}))
+    assert lines["SAN-WASTAFEL"].discount_percent is None
+    lines = by_sku(draft_lines(text, PRICED, rules, "nl"))
+    assert all(line.discount_percent is None for line in lines.values())
+
+
+def test_minimum_margin_caps_a_discount_and_flags_a_thin_line():
+    rules = priced_rules(
+        {"minimum_margin": 30, "customers": [{"email_domain": "groot.nl", "percent": 25}]}
+    )
+    draft = draft_lines(
+        "3 thermostatische radiatorkranen en 2 wastafels plaatsen in Dorpstad",
+        PRICED,
+        rules,
+        "nl",
+        customer={"email": "x@groot.nl"},
+    )
+    lines = by_sku(draft)
+    # wastafel: 200 with cost 120 keeps 30 % margin up to 200*(1-d) >= 120/0.7 -> d <= 14.28 %
+    assert lines["SAN-WASTAFEL"].discount_percent == Decimal("14.28")
+    assert "begrensd" in lines["SAN-WASTAFEL"].discount_why
+    # the valve's list margin (2.5 %) is already too thin: flagged, no discount
+    assert lines["RAD-TRK"].discount_percent is None
+    assert any("RAD-TRK" in p and "minimummarge" in p for p in draft.open_points)
+    # labour 60 / 40 has 33 % margin: at most 4.76 % off
+    assert lines["ARB-MON"].discount_percent == Decimal("4.76")
+
+
+def test_discounts_never_break_the_margin_or_go_below_zero():
+    for percent in (0, 1, 5, 14, 15, 50, 100):
+        rules = priced_rules(
+            {"minimum_margin": 30, "customers": [{"email_domain": "a.nl", "percent": percent}]}
+        )
+        draft = draft_lines(
+            "Twee wastafels plaatsen in Dorpstad", PRICED, rules, "nl", customer={"email": "b@a.nl"}
+        )
+        line = by_sku(draft)["SAN-WASTAFEL"]
+        got = line.discount_percent or Decimal(0)
+        assert Decimal(0) <= got <= Decimal(percent)
+        net = Decimal("200") * (1 - got / 100)
+        assert (net - 120) / net >= Decimal("0.30")

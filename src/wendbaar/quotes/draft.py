@@ -1011,7 +1011,133 @@ def draft_lines(
             "niets in de aanvraag staat in de catalogus",
             "nothing in the request is in the catalogue",
         )
+    _apply_pricing(b, lines, customer or {})
     return Draft(lines=lines, open_points=b.open_points)
+
+
+LEGAL_FORMS = re.compile(
+    r"\b(b\.?v\.?|n\.?v\.?|v\.?o\.?f\.?|c\.?v\.?|bv|vof|ltd|inc)(?=\s|$)", re.I
+)
+
+
+def _company_key(name: str) -> str:
+    return " ".join(LEGAL_FORMS.sub(" ", name or "").casefold().replace(".", " ").split())
+
+
+def _money(row: dict, *keys: str) -> Decimal | None:
+    for key in keys:
+        value = row.get(key)
+        if value not in (None, ""):
+            try:
+                number = Decimal(str(value).replace(",", "."))
+            except ArithmeticError:
+                return None
+            return number if number.is_finite() else None
+    return None
+
+
+def _customer_discounts(rules: Rules, customer: dict, say) -> list[tuple[Decimal, str]]:
+    email = str(customer.get("email") or "").strip().lower()
+    domain = email.rsplit("@", 1)[-1] if "@" in email else ""
+    company = _company_key(str(customer.get("company") or ""))
+    out = []
+    for rule in rules.pricing.customers:
+        if (
+            rule.email_domain
+            and domain
+            and (domain == rule.email_domain or domain.endswith("." + rule.email_domain))
+        ):
+            who = f"@{rule.email_domain}"
+        elif rule.company and company and _company_key(rule.company) == company:
+            who = rule.company
+        else:
+            continue
+        out.append(
+            (
+                rule.percent,
+                say(
+                    f"klantkorting {rule.percent}% ({who})",
+                    f"customer discount {rule.percent}% ({who})",
+                ),
+            )
+        )
+    return out
+
+
+def _apply_pricing(b: Builder, lines: list[Line], customer: dict) -> None:
+    """Discounts per line (the largest that applies) and the minimum-margin check.
+
+    Volume discounts apply to their SKU or category from a quantity on; customer discounts to every
+    line but travel. A discount is capped so the line keeps the minimum margin; a list price that
+    is already below the minimum margin is flagged as an open point. Lines without a cost price
+    cannot be checked against the margin.
+    """
+    pricing = b.rules.pricing
+    if not (pricing.volume or pricing.customers or pricing.minimum_margin is not None):
+        return
+    travel = {b.rules.distance_sku, b.rules.delivery_sku, *(sku for sku, _ in b.rules.zones)}
+
+    def say(nl: str, en: str) -> str:
+        return en if b.language == "en" else nl
+
+    for_customer = _customer_discounts(b.rules, customer, say)
+    hundred = Decimal(100)
+    for line in lines:
+        row = b.catalogue.rows.get(line.sku, {})
+        category = str(row.get("category") or "").casefold()
+        offers = [] if line.sku in travel else list(for_customer)
+        for rule in pricing.volume:
+            applies = rule.sku == line.sku or (
+                rule.category and rule.category.casefold() == category
+            )
+            if applies and line.quantity >= rule.from_quantity:
+                offers.append(
+                    (
+                        rule.percent,
+                        say(
+                            f"volumekorting {rule.percent}% vanaf "
+                            f"{rule.from_quantity.normalize():f} {line.unit}",
+                            f"volume discount {rule.percent}% from "
+                            f"{rule.from_quantity.normalize():f} {line.unit}",
+                        ),
+                    )
+                )
+        percent, why = max(offers, key=lambda o: o[0]) if offers else (Decimal(0), "")
+        price = _money(row, "price", "price_excl_vat")
+        cost = _money(row, "cost_price", "cost")
+        minimum = pricing.minimum_margin
+        if minimum is not None and price and price > 0 and cost is not None:
+            margin = (price - cost) / price * hundred
+            if margin < minimum:
+                b.point(
+                    f"{line.sku}: marge {margin:.1f}% ligt onder de minimummarge van {minimum}%",
+                    f"{line.sku}: margin {margin:.1f}% is below the minimum margin of {minimum}%",
+                )
+                percent = Decimal(0)
+                why = (
+                    say(
+                        f"geen korting: marge onder minimum {minimum}%",
+                        f"no discount: margin below the minimum of {minimum}%",
+                    )
+                    if offers
+                    else ""
+                )
+            elif percent:
+                # price x (1 - d) must keep (price' - cost) / price' >= minimum
+                ceiling = (hundred - cost / (price * (1 - minimum / hundred)) * hundred).quantize(
+                    Decimal("0.01"), rounding="ROUND_FLOOR"
+                )
+                if percent > ceiling:
+                    percent = max(ceiling, Decimal(0))
+                    why += say(
+                        f"; begrensd tot {percent}% door minimummarge {minimum}%",
+                        f"; capped at {percent}% by the minimum margin of {minimum}%",
+                    )
+        if percent > 0:
+            line.discount_percent = percent.quantize(Decimal("0.01"))
+            line.discount_why = why
+        elif why:
+            line.discount_why = why
 
 
 def _covered(b: Builder, mention: "matching.Mention", text: str) -> bool:
