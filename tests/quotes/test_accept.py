@@ -80,6 +80,7 @@ def test_accepting_records_the_name_time_ip_and_tells_the_maker(
     assert b'data-testid="public-form"' not in page.content
     assert [m.to for m in mail.outbox] == [[seller.email]]
     assert issued.number in mail.outbox[0].subject and "Jan Jansen" in mail.outbox[0].body
+    assert f"http://testserver/quotes/{issued.pk}/" in mail.outbox[0].body
     assert AuditEvent.objects.filter(action="quotes.quote_decision_notified").exists()
 
 

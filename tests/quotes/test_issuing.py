@@ -23,6 +23,8 @@ from wendbaar.quotes.models import Quote, QuoteTemplate
 
 pytestmark = pytest.mark.django_db
 
+BASE = "https://wendbaar.example/"
+
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
@@ -206,13 +208,13 @@ def test_send_is_in_the_quotes_language(seller):
     make_template()
     quote = make_quote(seller, language="nl")
     quote = issuing.quote_issue(quote=quote, actor=seller)
-    issuing.quote_send(quote=quote, actor=seller)
+    issuing.quote_send(quote=quote, actor=seller, base_url=BASE)
     assert formats.date_format(quote.valid_until, "j F Y") not in mail.outbox[0].body
     with translation.override("nl"):
         assert formats.date_format(quote.valid_until, "j F Y") in mail.outbox[0].body
     english = make_quote(seller, language="en")
     english = issuing.quote_issue(quote=english, actor=seller)
-    issuing.quote_send(quote=english, actor=seller)
+    issuing.quote_send(quote=english, actor=seller, base_url=BASE)
     assert mail.outbox[1].subject.startswith("Quote ")
     assert formats.date_format(english.valid_until, "j F Y") in mail.outbox[1].body
 
@@ -226,7 +228,7 @@ def test_a_refused_mail_records_nothing_as_sent(seller, settings):
     }
     quote = issuing.quote_issue(quote=make_quote(seller), actor=seller)
     with pytest.raises(BusinessRuleError, match="nothing was sent") as caught:
-        issuing.quote_send(quote=quote, actor=seller)
+        issuing.quote_send(quote=quote, actor=seller, base_url=BASE)
     assert caught.value.status_code == 502
     quote.refresh_from_db()
     assert quote.status == "issued"  # still issued: the PDF and link are valid
@@ -245,6 +247,18 @@ def test_send_refuses_a_draft_a_bad_address_and_no_address(seller):
         issuing.quote_send(quote=quote, actor=seller, to="klant@@example")
     quote.refresh_from_db()
     assert quote.sent_at is None and not mail.outbox
+
+
+def test_send_needs_the_installations_address_for_the_link(seller, settings):
+    settings.WENDBAAR_BASE_URL = ""
+    quote = issuing.quote_issue(quote=make_quote(seller), actor=seller)
+    with pytest.raises(BusinessRuleError, match="address of this installation"):
+        issuing.quote_send(quote=quote, actor=seller)
+    quote.refresh_from_db()
+    assert quote.sent_at is None and not mail.outbox
+    settings.WENDBAAR_BASE_URL = "https://offerte.warmte.example"
+    issuing.quote_send(quote=quote, actor=seller)
+    assert "https://offerte.warmte.example/quotes/accept/" in mail.outbox[0].body
 
 
 def test_send_refuses_an_expired_quote(seller):

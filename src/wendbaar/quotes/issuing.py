@@ -22,7 +22,7 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -74,8 +74,15 @@ def accept_token_quote(token: str) -> Quote | None:
 
 
 def accept_url(quote: Quote, *, base_url: str = "") -> str:
+    """The absolute accept link; the base comes from the request, else WENDBAAR_BASE_URL."""
     path = reverse("quotes:public_quote", kwargs={"token": accept_token_make(quote)})
     base = (base_url or getattr(settings, "WENDBAAR_BASE_URL", "") or "").rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise BusinessRuleError(
+            _("The address of this installation is unknown, so the accept link cannot be made."),
+            code="no_base_url",
+            status_code=400,
+        )
     return f"{base}{path}"
 
 
@@ -285,7 +292,9 @@ def quote_expire_if_due(*, quote: Quote, today=None) -> bool:
     return True
 
 
-def quote_decide(*, token: str, accept: bool, name: str, ip: str | None = None) -> Decision:
+def quote_decide(
+    *, token: str, accept: bool, name: str, ip: str | None = None, base_url: str = ""
+) -> Decision:
     """The customer accepts or rejects through the link, giving their name.
 
     A second use changes nothing (`already`); an answer after `valid_until` marks the quote
@@ -325,7 +334,9 @@ def quote_decide(*, token: str, accept: bool, name: str, ip: str | None = None) 
         if quote.created_by_id:
             from wendbaar.quotes.tasks import quote_decision_notify_task
 
-            transaction.on_commit(lambda pk=quote.pk: quote_decision_notify_task.enqueue(pk))
+            transaction.on_commit(
+                lambda pk=quote.pk: quote_decision_notify_task.enqueue(pk, base_url)
+            )
     return Decision("done", quote)
 
 
@@ -336,12 +347,13 @@ def quote_decision_notify(*, quote: Quote, base_url: str = "") -> bool:
         return False
     with translation.override(getattr(maker, "language", "") or settings.LANGUAGE_CODE):
         context = {"quote": quote, "maker": maker, "accepted": quote.status == QuoteStatus.ACCEPTED}
-        try:
-            context["link"] = (base_url or getattr(settings, "WENDBAAR_BASE_URL", "")).rstrip(
-                "/"
-            ) + reverse("quotes:quote_detail", kwargs={"pk": quote.pk})
-        except Exception:  # the quote page is not there (yet): the mail goes without a link
-            context["link"] = ""
+        base = (base_url or getattr(settings, "WENDBAAR_BASE_URL", "") or "").rstrip("/")
+        context["link"] = ""
+        if base:  # a link in a mail must be absolute; without a known address it is left out
+            try:
+                context["link"] = base + reverse("quotes:quote_detail", kwargs={"pk": quote.pk})
+            except NoReverseMatch:
+                context["link"] = base + reverse("quotes:quote_issuing", kwargs={"pk": quote.pk})
         subject = " ".join(render_to_string("quotes/email/decision_subject.txt", context).split())
         body = render_to_string("quotes/email/decision.txt", context)
     EmailMessage(subject=subject, body=body, to=[maker.email]).send()

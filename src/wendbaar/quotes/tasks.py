@@ -4,7 +4,7 @@ from django.tasks import task
 
 
 @task(queue_name="mail")
-def quote_decision_notify_task(quote_id: int) -> bool:
+def quote_decision_notify_task(quote_id: int, base_url: str = "") -> bool:
     """Mail the quote's maker that the customer accepted or rejected it (a rerun mails again,
     which does no harm)."""
     from wendbaar.quotes import issuing
@@ -13,7 +13,7 @@ def quote_decision_notify_task(quote_id: int) -> bool:
     quote = Quote.objects.select_related("created_by").filter(pk=quote_id).first()
     if quote is None:
         return False
-    return issuing.quote_decision_notify(quote=quote)
+    return issuing.quote_decision_notify(quote=quote, base_url=base_url)
 
 
 @task()

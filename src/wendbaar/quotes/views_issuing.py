@@ -223,6 +223,7 @@ def public_quote(request, token: str):
                     accept=choice == "accept",
                     name=request.POST.get("name", ""),
                     ip=client_ip(request),
+                    base_url=request.build_absolute_uri("/"),
                 )
             except Quote.DoesNotExist:
                 return _invalid(request)
