@@ -176,6 +176,25 @@ def test_drafted_lines_carry_why_confidence_and_prices(seller, house_rules, cata
     assert quote.draft_snapshot[0]["unit_price"] == str(quote.lines.first().unit_price)
 
 
+def test_mail_subject_does_not_override_the_body():
+    text = "From: Piet <piet@example.nl>\nSubject: offerte schutting\n\n" + (
+        "Goedendag, graag een offerte voor 10 tuinschermen in Amersfoort, met vriendelijke groet."
+    )
+    assert drafting.engine_text(text).startswith("Goedendag")
+    assert "schutting" not in drafting.engine_text(text)
+    short = "Subject: 4 tuinschermen plaatsen\n\nZie onderwerp."
+    assert drafting.engine_text(short) == "Zie onderwerp.\n\n4 tuinschermen plaatsen"
+
+
+def test_quantity_from_the_body(seller, house_rules):
+    text = "From: Piet <piet@example.nl>\nSubject: offerte schutting\n\n" + (
+        "Goedendag, graag een offerte voor 10 tuinschermen in Amersfoort, met vriendelijke groet."
+    )
+    quote = draft(seller, text)
+    assert quote.lines.get(sku="HEK-180").quantity == 10
+    assert quote.request_text == text  # the stored request keeps its headers
+
+
 def test_open_points_and_confidence_are_stored(seller, house_rules):
     quote = draft(seller)
     assert quote.open_points == ["Bestrating doen wij niet; niet geprijsd"]

@@ -166,6 +166,7 @@ HEADER = re.compile(
     re.I,
 )
 SUBJECT = re.compile(r"^(?:subject|onderwerp)\s*:\s*(.*)$", re.I)
+SHORT_BODY_WORDS = 12
 FROM_HEADER = re.compile(r"^(?:from|van)\s*:\s*(.+)$", re.I | re.M)
 CLOSINGS = re.compile(
     r"^\s*(?:met\s+)?(?:vriendelijke|hartelijke|beste|warme)?\s*(?:groet(?:en|jes)?|gr\.?)\s*,?\s*$|"
@@ -221,8 +222,9 @@ def customer_extract(text: str) -> dict:
 
 
 def engine_text(text: str) -> str:
-    """The request as the engine reads it: mail headers at the top removed, the subject moved to
-    the end, so "6 schuttingdelen" in the body counts before a bare "schutting" in the subject."""
+    """The request as the engine reads it: mail headers at the top removed. The subject counts only
+    when the body says little ("see subject"): otherwise a bare "schutting" in the subject would
+    be read before "10 tuinschermen" in the body."""
     lines = (text or "").split("\n")
     subject = ""
     start = 0
@@ -234,7 +236,9 @@ def engine_text(text: str) -> str:
     if start == 0:
         return text or ""
     body = "\n".join(lines[start:]).strip()
-    return f"{body}\n\n{subject}".strip() if subject else body
+    if subject and len(body.split()) < SHORT_BODY_WORDS:
+        return f"{body}\n\n{subject}".strip()
+    return body
 
 
 def ticket_request(ticket) -> tuple[str, dict]:
@@ -245,8 +249,8 @@ def ticket_request(ticket) -> tuple[str, dict]:
         if m.direction == "in" and m.text.strip()
     ]
     text = messages[0].text if messages else ""
-    if ticket.subject and ticket.subject not in text:
-        text = f"{text}\n\n{ticket.subject}".strip()
+    if ticket.subject and ticket.subject not in text and len(text.split()) < SHORT_BODY_WORDS:
+        text = f"{text}\n\n{ticket.subject}".strip()  # "see subject": the subject is the request
     customer = ticket.customer
     return text, {
         "name": customer.name,
