@@ -224,10 +224,14 @@ def test_small_groups_are_too_few_to_judge(finance, manager, item):
 def test_unissued_and_unmeasured_quotes_are_left_out_of_those_measures(finance, manager, item):
     _settings()
     _quote(manager, item, days_ago=3, drafted=True)  # not issued, no time recorded
-    measure = pilot.pilot_report(user=finance).quotes[0]
+    report = pilot.pilot_report(user=finance)
+    measure = report.quotes[0]
     assert measure.group == pilot.PILOT
     assert measure.hours_to_issue is None and measure.review_minutes is None
     assert measure.outcome == pilot.OPEN
+    # an open draft has neither a value nor a verdict on how much of it survived
+    assert {h.key: h.comparison for h in report.headlines}["value"].pilot.n == 0
+    assert report.survival["kept_share"].n == 0
 
 
 def test_control_mode_uses_the_control_group(finance, manager, item):

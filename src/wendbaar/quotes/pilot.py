@@ -15,10 +15,10 @@ Measures per quote:
   affects both groups alike;
 - time spent on the quote: `review_seconds` (editing a draft, or making the quote by hand); zero
   means it was not measured and is left out;
-- draft survival (pilot quotes): drafted lines matched to the current lines by item code (or, for
+- draft survival (issued pilot quotes): drafted lines matched to the current lines by item code (or, for
   lines without one, by description); kept, of those changed in quantity or price, removed, added,
   and an edit distance over the line list (insert, delete or change one line = 1);
-- value: total incl. VAT; outcome: won (accepted) or lost (rejected or expired) once decided.
+- value: total incl. VAT of issued quotes; outcome: won (accepted) or lost (rejected or expired) once decided.
 
 Permission: managers and finance (`selectors.catalogue_can_edit`); changing the settings: managers.
 """
@@ -365,6 +365,9 @@ def _report_build(
     def values(group, attr):
         return [getattr(m, attr) for m in group]
 
+    def issued_values(group):  # an open draft has no value yet
+        return [m.value for m in group if m.issued_at]
+
     def wins(group):
         return [1 if m.outcome == WON else 0 for m in group if m.outcome != OPEN]
 
@@ -406,14 +409,15 @@ def _report_build(
             _("Quote value incl. VAT"),
             "€",
             stats.compare(
-                values(pilot, "value"),
-                values(baseline, "value"),
+                issued_values(pilot),
+                issued_values(baseline),
                 name="value",
                 lower_is_better=None,
             ),
         ),
     ]
-    survived = [m.survival for m in pilot if m.survival is not None]
+    # only finished quotes: a draft nobody has worked on yet would count as fully kept
+    survived = [m.survival for m in pilot if m.survival is not None and m.issued_at]
     report.survival = {
         "kept_share": stats.summarise([s.kept_share for s in survived]),
         "unchanged_share": stats.summarise([s.unchanged_share for s in survived]),

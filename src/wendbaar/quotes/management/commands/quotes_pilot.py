@@ -21,6 +21,8 @@ def _num(value, unit: str) -> str:
         return "-"
     if unit == "%":
         return f"{value * 100:.0f} %"
+    if unit == "€":
+        return f"€ {value:,.0f}"
     return f"{value:,.1f} {unit}"
 
 
