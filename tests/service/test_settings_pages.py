@@ -195,7 +195,10 @@ def test_queues_and_hours_over_the_api(manager, alice, queues, client, token_for
         content_type="application/json",
         HTTP_AUTHORIZATION=auth,
     )
-    assert duplicate.status_code == 400 and "already has the code" in duplicate.json()["detail"]
+    assert (
+        duplicate.status_code == 400
+        and "already has the code" in duplicate.json()["error"]["message"]
+    )
     hours = client.get("/api/service/business-hours", HTTP_AUTHORIZATION=auth).json()
     hours["response_hours"]["urgent"] = 3
     saved = client.put(

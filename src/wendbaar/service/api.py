@@ -251,3 +251,304 @@ def ticket_reply(request, ticket_id: int, payload: SendIn):
         "is_auto_reply": False,
         "attachments": [],
     }
+
+
+# -- setup by managers: queues, business hours, rules, triage learning ---------------------------
+
+
+def _manager(request) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not selectors.may_manage(request.user):
+        raise PermissionDenied(_("Only managers and administrators can change the service setup."))
+
+
+class QueueIn(Schema):
+    name: str = Field(..., max_length=120)
+    slug: str = Field(..., max_length=60)
+    description: str = Field("", max_length=5000)
+    cue_words: str = Field("", max_length=2000)
+    team_id: int | None = None
+    is_active: bool = True
+
+
+class QueueOut(Schema):
+    id: int
+    name: str
+    slug: str
+    description: str
+    cue_words: str
+    team_id: int | None
+    is_active: bool
+
+
+def _queue_out(queue) -> dict:
+    return {
+        "id": queue.pk,
+        "name": queue.name,
+        "slug": queue.slug,
+        "description": queue.description,
+        "cue_words": queue.cue_words,
+        "team_id": queue.team_id,
+        "is_active": queue.is_active,
+    }
+
+
+def _team(team_id):
+    from wendbaar.accounts.models import Team
+
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise BusinessRuleError(_("No such team."), code="unknown_team", status_code=400)
+    return team
+
+
+@router.get("/queues", response=list[QueueOut])
+def queue_list(request):
+    """Every queue, inactive ones too (managers only). Triage reads their descriptions."""
+    from wendbaar.accounts.selectors import organisation_get
+
+    _manager(request)
+    return [
+        _queue_out(q)
+        for q in selectors.queue_list_all(user=request.user, organisation=organisation_get())
+    ]
+
+
+@router.post("/queues", response={201: QueueOut})
+def queue_create(request, payload: QueueIn):
+    _manager(request)
+    data = payload.dict()
+    team = _team(data.pop("team_id"))
+    queue = services.queue_save(actor=request.user, team=team, **data)
+    return Status(201, _queue_out(queue))
+
+
+@router.get("/queues/{int:queue_id}", response=QueueOut)
+def queue_detail(request, queue_id: int):
+    from wendbaar.accounts.selectors import organisation_get
+
+    _manager(request)
+    return _queue_out(
+        selectors.queue_get_for_edit(
+            user=request.user, organisation=organisation_get(), pk=queue_id
+        )
+    )
+
+
+@router.put("/queues/{int:queue_id}", response=QueueOut)
+def queue_update(request, queue_id: int, payload: QueueIn):
+    from wendbaar.accounts.selectors import organisation_get
+
+    _manager(request)
+    queue = selectors.queue_get_for_edit(
+        user=request.user, organisation=organisation_get(), pk=queue_id
+    )
+    data = payload.dict()
+    team = _team(data.pop("team_id"))
+    return _queue_out(services.queue_save(actor=request.user, queue=queue, team=team, **data))
+
+
+class BusinessHoursIO(Schema):
+    hours: dict[str, list[str]] = Field(
+        ..., description='Per weekday (0 = Monday): ["08:30", "17:00"]; a missing day is closed.'
+    )
+    liberation_day: str
+    closed_days: list[str] = []
+    response_hours: dict[str, float]
+
+
+def _hours_out(row) -> dict:
+    return {
+        "hours": row.hours,
+        "liberation_day": row.liberation_day,
+        "closed_days": row.closed_days,
+        "response_hours": row.response_hours,
+    }
+
+
+@router.get("/business-hours", response=BusinessHoursIO)
+def business_hours_detail(request):
+    _manager(request)
+    return _hours_out(services.business_hours_get())
+
+
+@router.put("/business-hours", response=BusinessHoursIO)
+def business_hours_update(request, payload: BusinessHoursIO):
+    _manager(request)
+    return _hours_out(services.business_hours_save(actor=request.user, **payload.dict()))
+
+
+class RuleIn(Schema):
+    name: str = Field(..., max_length=200)
+    conditions: dict = Field(
+        default_factory=dict,
+        description='E.g. {"words": ["lekkage"], "priority": ["high", "urgent"], '
+        '"customer": ["@vve.nl"], "outside_hours": true, "weekdays": [5, 6]}',
+    )
+    actions: list[dict] = Field(
+        ...,
+        description='E.g. [{"action": "tag", "tag": "lekkage"}, {"action": "assign", '
+        '"email": "piet@example.nl"}]',
+    )
+    position: int = Field(100, ge=0, le=10_000)
+    is_active: bool = True
+    stop_processing: bool = False
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    conditions: dict
+    actions: list[dict]
+    position: int
+    is_active: bool
+    stop_processing: bool
+
+
+class DryRunIn(Schema):
+    conditions: dict = Field(default_factory=dict)
+
+
+class DryRunHit(Schema):
+    ticket_id: int
+    subject: str
+    reasons: list[str]
+
+
+def _rule_out(rule) -> dict:
+    return {
+        "id": rule.pk,
+        "name": rule.name,
+        "conditions": rule.conditions,
+        "actions": rule.actions,
+        "position": rule.position,
+        "is_active": rule.is_active,
+        "stop_processing": rule.stop_processing,
+    }
+
+
+@router.get("/rules", response=list[RuleOut])
+def rule_list(request):
+    from wendbaar.accounts.selectors import organisation_get
+
+    _manager(request)
+    return [_rule_out(r) for r in selectors.rule_list(organisation=organisation_get())]
+
+
+@router.post("/rules", response={201: RuleOut})
+def rule_create(request, payload: RuleIn):
+    from wendbaar.service import rules
+
+    _manager(request)
+    return Status(201, _rule_out(rules.rule_save(actor=request.user, **payload.dict())))
+
+
+@router.put("/rules/{int:rule_id}", response=RuleOut)
+def rule_update(request, rule_id: int, payload: RuleIn):
+    from wendbaar.accounts.selectors import organisation_get
+    from wendbaar.service import rules
+
+    _manager(request)
+    rule = selectors.rule_get_for_edit(
+        user=request.user, organisation=organisation_get(), pk=rule_id
+    )
+    return _rule_out(rules.rule_save(actor=request.user, rule=rule, **payload.dict()))
+
+
+@router.post("/rules/dry-run", response=list[DryRunHit])
+def rule_dry_run(request, payload: DryRunIn):
+    """Which recent tickets (of the last 30 days, that you may see) these conditions would hit."""
+    from wendbaar.service import rules
+
+    _manager(request)
+    return [
+        {"ticket_id": h["ticket"].pk, "subject": h["ticket"].subject, "reasons": h["reasons"]}
+        for h in rules.rule_dry_run(user=request.user, conditions=payload.conditions)
+    ]
+
+
+class TriageModelOut(Schema):
+    id: int
+    engine: str
+    trained_at: datetime
+    examples: int
+    corrections: int
+    accuracy_before: dict
+    accuracy_after: dict
+    is_active: bool
+    worse: bool
+
+
+class TriageStateOut(Schema):
+    active_model_id: int | None
+    new_corrections: int
+    retrain_every: int
+    retrain_queued: bool
+    models: list[TriageModelOut]
+
+
+def _learning_state(request) -> dict:
+    from wendbaar.accounts.selectors import organisation_get
+
+    organisation = organisation_get()
+    state = selectors.triage_learning_state(user=request.user, organisation=organisation)
+    models = selectors.triage_model_history(user=request.user, organisation=organisation)
+    return {
+        "active_model_id": state["active"].pk if state["active"] else None,
+        "new_corrections": state["new_corrections"],
+        "retrain_every": state["retrain_every"],
+        "retrain_queued": state["pending"] is not None,
+        "models": [
+            {
+                "id": m.pk,
+                "engine": m.engine,
+                "trained_at": m.created_at,
+                "examples": m.examples,
+                "corrections": m.corrections,
+                "accuracy_before": m.accuracy_before,
+                "accuracy_after": m.accuracy_after,
+                "is_active": m.is_active,
+                "worse": m.worse,
+            }
+            for m in models
+        ],
+    }
+
+
+@router.get("/triage/models", response=TriageStateOut)
+def triage_models(request):
+    """The triage model history: when trained, on how much, accuracy before and after, in use."""
+    _manager(request)
+    return _learning_state(request)
+
+
+@router.post("/triage/retrain", response={202: TriageStateOut})
+def triage_retrain(request):
+    """Queue a retrain in the background (nothing new is queued while one is waiting)."""
+    from wendbaar.accounts.selectors import organisation_get
+    from wendbaar.service import learning
+
+    _manager(request)
+    learning.triage_retrain_request(
+        actor=request.user, organisation=organisation_get(), reason="manual"
+    )
+    return Status(202, _learning_state(request))
+
+
+@router.post("/triage/models/{int:model_id}/activate", response=TriageStateOut)
+def triage_model_activate(request, model_id: int):
+    from django.shortcuts import get_object_or_404
+
+    from wendbaar.accounts.selectors import organisation_get
+    from wendbaar.service import learning
+    from wendbaar.service.models import TriageModel
+
+    _manager(request)
+    model = get_object_or_404(
+        TriageModel.objects.defer("state"), pk=model_id, organisation=organisation_get()
+    )
+    learning.triage_model_activate(actor=request.user, model=model)
+    return _learning_state(request)
