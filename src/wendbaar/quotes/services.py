@@ -16,7 +16,7 @@ from wendbaar.audit.models import AuditEvent
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.quotes import money, selectors
-from wendbaar.quotes.choices import DiscountKind, PriceSource, QuoteStatus, VatRate
+from wendbaar.quotes.choices import DiscountKind, PriceSource, QuoteSource, QuoteStatus, VatRate
 from wendbaar.quotes.models import (
     Bundle,
     CatalogueItem,
@@ -108,12 +108,19 @@ def quote_create(
     customer_address: str = "",
     request_text: str = "",
     valid_until: date | None = None,
+    customer_phone: str = "",
+    reference: str = "",
+    source: str = QuoteSource.MANUAL,
 ) -> Quote:
     """Start a draft quote with the next number of the year."""
     organisation = organisation_get()
     today = timezone.localdate()
+    template = selectors.quote_template_default(organisation=organisation)
+    validity = template.validity_days if template else DEFAULT_VALIDITY_DAYS
     quote = Quote(
         organisation=organisation,
+        template=template,
+        language=template.language if template else "nl",
         year=today.year,
         number=quote_number_next(organisation=organisation, year=today.year),
         customer_name=customer_name,
@@ -121,10 +128,23 @@ def quote_create(
         customer_email=customer_email,
         customer_address=customer_address,
         request_text=request_text,
-        valid_until=valid_until or today + timedelta(days=DEFAULT_VALIDITY_DAYS),
+        customer_phone=customer_phone,
+        reference=reference,
+        source=source,
+        valid_until=valid_until or today + timedelta(days=validity),
         created_by=actor if getattr(actor, "pk", None) else None,
         status=QuoteStatus.DRAFT,
     )
+    try:
+        quote.full_clean(
+            exclude=["organisation", "number", "year", "template", "created_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        raise BusinessRuleError(
+            " ".join(exc.messages), code="invalid_input", status_code=400
+        ) from exc
     quote.save()
     audit_log(actor=actor, action="quotes.quote_created", target=quote, data={})
     return quote
