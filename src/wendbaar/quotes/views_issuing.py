@@ -2,6 +2,7 @@
 (for the customer, no account: the signed link is the key)."""
 
 from datetime import date
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -193,6 +195,21 @@ def _too_many(request) -> bool:
     return count > PUBLIC_POSTS_PER_WINDOW
 
 
+def _private(view):
+    """The link is the key: keep it out of Referer headers, caches and search engines."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return wrapped
+
+
+@_private
 def public_quote(request, token: str):
     """The customer's page: the quote in short, its PDF, and accept or decline with their name."""
     if request.method not in ("GET", "HEAD", "POST"):
@@ -265,6 +282,7 @@ def _public_context(quote: Quote, token: str, *, error="", name="") -> dict:
     }
 
 
+@_private
 @require_GET
 def public_quote_pdf(request, token: str):
     """The customer's PDF download through the same link."""
