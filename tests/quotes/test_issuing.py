@@ -156,6 +156,8 @@ def test_an_expired_validity_restarts_from_the_template_on_issue(seller):
     quote = make_quote(seller, valid_until=timezone.localdate() - timedelta(days=3))
     issued = issuing.quote_issue(quote=quote, actor=seller)
     assert issued.valid_until == timezone.localdate() + timedelta(days=14)
+    snapshot = issued.versions.get().snapshot
+    assert snapshot["valid_until"] == issued.valid_until.isoformat()
 
 
 def test_someone_who_does_not_work_on_quotes_cannot_issue(seller, outsider):

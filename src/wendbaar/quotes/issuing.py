@@ -102,11 +102,10 @@ def quote_issue(*, quote: Quote, actor) -> Quote:
     stored = ""
     try:
         with transaction.atomic():
-            services.quote_status_set(quote=quote, actor=actor, status=QuoteStatus.ISSUED)
-            quote = (
-                Quote.objects.select_for_update().select_related("organisation").get(pk=quote.pk)
-            )
-            fields = ["pdf", "accept_nonce", "updated_at"]
+            # Template and validity first, so the version kept on issue has them too; a refused
+            # issue rolls them back.
+            quote = Quote.objects.select_for_update().get(pk=quote.pk)
+            fields = []
             template = pdf.quote_template_for(quote)
             if quote.template_id is None and template is not None:
                 quote.template = template
@@ -116,9 +115,17 @@ def quote_issue(*, quote: Quote, actor) -> Quote:
                 days = template.validity_days if template else services.DEFAULT_VALIDITY_DAYS
                 quote.valid_until = today + timedelta(days=days)
                 fields.append("valid_until")
+            if fields:
+                quote.save(update_fields=[*fields, "updated_at"])
+            services.quote_status_set(quote=quote, actor=actor, status=QuoteStatus.ISSUED)
+            quote = (
+                Quote.objects.select_for_update()
+                .select_related("organisation", "template")
+                .get(pk=quote.pk)
+            )
             quote.accept_nonce = _new_nonce()
             stored = _pdf_save(quote)
-            quote.save(update_fields=fields)
+            quote.save(update_fields=["pdf", "accept_nonce", "updated_at"])
             audit_log(
                 actor=actor,
                 action="quotes.quote_issued",
