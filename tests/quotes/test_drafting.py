@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 from django.http import Http404
+from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 from wendbaar.accounts.selectors import organisation_get
@@ -305,7 +306,7 @@ def test_english_request_gets_an_english_letter_from_the_template(seller, house_
     assert quote.covering_letter.startswith("Dear Mary Smith,")
     assert "Tuinscherm grenen 180 x 180" in quote.covering_letter
     assert quote.covering_letter.endswith("With kind regards, the fencing team")
-    assert quote.valid_until == quote.created_at.date() + timedelta(days=14)
+    assert quote.valid_until == timezone.localdate() + timedelta(days=14)
 
 
 def test_prompt_injection_stays_text(seller, house_rules):
