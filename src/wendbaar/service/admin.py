@@ -53,8 +53,27 @@ class MailboxStateAdmin(admin.ModelAdmin):
 
 @admin.register(models.TriageModel)
 class TriageModelAdmin(admin.ModelAdmin):
+    """Read-only: models are made by retraining and put in use on the Triage learning page
+    (which checks permissions and writes the audit log)."""
+
     list_display = ["engine", "created_at", "examples", "corrections", "is_active"]
     exclude = ["state"]
+    readonly_fields = [
+        "organisation",
+        "engine",
+        "examples",
+        "corrections",
+        "accuracy_before",
+        "accuracy_after",
+        "is_active",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.TriageCorrection)
