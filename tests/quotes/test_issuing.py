@@ -278,7 +278,7 @@ def test_issue_and_send_from_the_panel(seller, client_for):
     make_template()
     quote = make_quote(seller)
     client = client_for(seller)
-    page = client.get(reverse("quotes:quote_issuing", args=[quote.pk]))
+    page = client.get(reverse("quotes:quote_detail", args=[quote.pk]))
     assert page.status_code == 200
     assert b'data-testid="issue-button"' in page.content
     assert b'data-testid="send-form"' not in page.content
@@ -286,7 +286,7 @@ def test_issue_and_send_from_the_panel(seller, client_for):
     assert response.status_code == 302
     quote.refresh_from_db()
     assert quote.status == "issued"
-    page = client.get(reverse("quotes:quote_issuing", args=[quote.pk]))
+    page = client.get(reverse("quotes:quote_detail", args=[quote.pk]))
     assert b'data-testid="issue-button"' not in page.content
     assert b'data-testid="send-form"' in page.content
     assert reverse("quotes:quote_pdf", args=[quote.pk]).encode() in page.content
@@ -296,7 +296,7 @@ def test_issue_and_send_from_the_panel(seller, client_for):
     assert response.status_code == 302
     quote.refresh_from_db()
     assert quote.sent_to == "inkoop@example.com" and mail.outbox[0].to == ["inkoop@example.com"]
-    page = client.get(reverse("quotes:quote_issuing", args=[quote.pk]))
+    page = client.get(reverse("quotes:quote_detail", args=[quote.pk]))
     assert b"inkoop@example.com" in page.content and b'data-testid="issue-sent"' in page.content
 
 
@@ -332,7 +332,7 @@ def test_pdf_download_and_preview(seller, client_for):
 def test_colleagues_without_quote_rights_get_404_everywhere(seller, outsider, client_for):
     quote = make_quote(seller)
     client = client_for(outsider)
-    for name in ("quote_issuing", "quote_pdf", "quote_export_csv", "quote_export_ubl"):
+    for name in ("quote_detail", "quote_pdf", "quote_export_csv", "quote_export_ubl"):
         assert client.get(reverse(f"quotes:{name}", args=[quote.pk])).status_code == 404, name
     for name in ("quote_issue", "quote_send", "quote_link_renew"):
         assert client.post(reverse(f"quotes:{name}", args=[quote.pk])).status_code == 404, name
@@ -420,3 +420,24 @@ def test_api_is_404_for_someone_outside_quotes(seller, outsider, token_for):
     assert api.get(f"/api/quotes/{quote.pk}/pdf", HTTP_AUTHORIZATION=auth).status_code == 404
     quote.refresh_from_db()
     assert quote.status == "draft"
+
+
+# --- approval (rules in services.quote_status_set) ----------------------------------------------
+
+
+def test_above_the_threshold_issuing_waits_for_approval(seller, team_a, client_for):
+    from wendbaar.quotes import selectors
+
+    quote_settings = selectors.quote_settings_get()
+    quote_settings.approval_threshold = Decimal("1000")
+    quote_settings.save()
+    quote = make_quote(seller)  # 1,866.52 incl. VAT
+    response = client_for(seller).post(reverse("quotes:quote_issue", args=[quote.pk]), follow=True)
+    assert b"must approve it" in response.content
+    quote.refresh_from_db()
+    assert quote.status == "draft" and not quote.pdf and not quote.accept_nonce
+    manager = UserFactory(email="baas@example.nl", teams=[team_a], role_codes=["manager"])
+    services.quote_approval_request(quote=quote, actor=seller)
+    services.quote_approve(quote=quote, actor=manager)
+    issued = issuing.quote_issue(quote=quote, actor=seller)
+    assert issued.status == "issued" and issued.pdf

@@ -22,7 +22,7 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -357,10 +357,7 @@ def quote_decision_notify(*, quote: Quote, base_url: str = "") -> bool:
         base = (base_url or getattr(settings, "WENDBAAR_BASE_URL", "") or "").rstrip("/")
         context["link"] = ""
         if base:  # a link in a mail must be absolute; without a known address it is left out
-            try:
-                context["link"] = base + reverse("quotes:quote_detail", kwargs={"pk": quote.pk})
-            except NoReverseMatch:
-                context["link"] = base + reverse("quotes:quote_issuing", kwargs={"pk": quote.pk})
+            context["link"] = base + reverse("quotes:quote_detail", kwargs={"pk": quote.pk})
         subject = " ".join(render_to_string("quotes/email/decision_subject.txt", context).split())
         body = render_to_string("quotes/email/decision.txt", context)
     EmailMessage(subject=subject, body=body, to=[maker.email]).send()

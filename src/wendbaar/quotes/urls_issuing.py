@@ -5,7 +5,6 @@ from django.urls import path
 from wendbaar.quotes import views_issuing as views
 
 urlpatterns = [
-    path("<int:pk>/issuing/", views.quote_issuing, name="quote_issuing"),
     path("<int:pk>/issue/", views.quote_issue, name="quote_issue"),
     path("<int:pk>/send/", views.quote_send, name="quote_send"),
     path("<int:pk>/link/renew/", views.quote_link_renew, name="quote_link_renew"),

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -27,11 +27,8 @@ PUBLIC_WINDOW_SECONDS = 15 * 60
 
 
 def _back(quote: Quote):
-    """Back to the quote page; the issuing page while the quote page is not there."""
-    try:
-        return redirect(reverse("quotes:quote_detail", kwargs={"pk": quote.pk}))
-    except NoReverseMatch:
-        return redirect(reverse("quotes:quote_issuing", kwargs={"pk": quote.pk}))
+    """Back to the quote page, whose issue panel shows the outcome."""
+    return redirect("quotes:quote_detail", pk=quote.pk)
 
 
 def _attachment(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
@@ -59,14 +56,6 @@ def pdf_response(quote: Quote, *, inline: bool = False) -> HttpResponse:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{quote.number}-concept.pdf"'
     return response
-
-
-@login_required
-@require_GET
-def quote_issuing(request, pk: int):
-    """The issue panel on a page of its own (the quote page includes the same panel)."""
-    quote = selectors.quote_get(user=request.user, pk=pk)
-    return render(request, "quotes/quote_issuing.html", {"quote": quote})
 
 
 @login_required
