@@ -223,6 +223,12 @@ def _find_place(text: str, rules: Rules):
     for sku, places in rules.zones:
         for place in places:
             for match in re.finditer(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text, re.I):
+                if re.search(
+                    r"\b(?:km|kilometer|minuten|minutes)\s+(?:van|vanaf|from|of)\s+$",
+                    text[max(0, match.start() - 25) : match.start()],
+                    re.I,
+                ):
+                    continue  # "ongeveer 45 km van Amersfoort": the reference, not the address
                 hits.append((len(place), match.start(), sku, place))
     if hits:
         hits.sort(key=lambda h: (-h[0], h[1]))
@@ -244,6 +250,15 @@ def _find_place(text: str, rules: Rules):
         "house",
     }:
         return None, match.group(1).capitalize()
+    # "Assendorperstraat 120, Zwolle", "Dalweg 41, 3762 DT Soest": the town after the address
+    match = re.search(
+        r"\b[A-Z][\w.-]*(?:straat|laan|weg|plein|kade|gracht|singel|dijk|hof|park|dreef|pad|steeg|"
+        r"veld|erf|allee|markt|ring|baan|dam)\s+\d+\s*[a-zA-Z]?(?:-\d+)?\s*,?\s*(?:\d{4}\s?[A-Z]{2},?\s+)?"
+        r"([A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)?)\b",
+        text,
+    )
+    if match and match.group(1).lower() not in NOT_PLACES:
+        return None, match.group(1)
     # "vervangen in Zwolle", "a job in Groningen": a capitalised name after in/te/bij
     for match in re.finditer(r"\b(?:in|te|near)\s+([A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)?)\b", text):
         if match.group(1).lower() not in NOT_PLACES:
@@ -270,7 +285,9 @@ def _radiators(b: Builder, text: str) -> None:
                 r"\w*(handdoek|design|badkamer|towel|elektrische)\w*radiator\w*|radiator(en)?(kra\w+|kno\w+|thermost\w+)|"
                 r"(thermostatic |smart )radiator\w*|radiator (valves?|knobs?|thermostats?|heads?)|"
                 r"(?:kra\w+|kno\w+|valves?|knobs?) (?:op|voor|aan|on|for) (?:de |alle |all |the |our )?(?:\d+ )?radiator\w*|"
-                r"radiator\w* (?:\w+ )?vervangen door|replace the radiator with",
+                r"radiator\w* (?:\w+ )?vervangen door|replace the radiator with|"
+                r"radiator\w*\s+(?:[\w-]+\s+){0,3}(?:thermostaatkra\w*|thermostatische kra\w*|"
+                r"thermostatic (?:radiator )?valves?)",
                 "",
                 sentence,
                 flags=re.I,
@@ -397,8 +414,19 @@ def _radiators(b: Builder, text: str) -> None:
         text,
         re.I,
     )
-    if valve:
+    fitted_with_panels = panel_sentences and any(
+        sku == job["valve"] for sku, _ in job["with_each_panel"]
+    )
+    if valve and fitted_with_panels:
+        b.explained(valve)  # every new radiator already gets its valve
+    elif valve:
         n = number_before(text, valve.start())
+        if n is None:  # "5 radiatoren moeten nieuwe thermostaatkranen krijgen"
+            on = re.search(
+                r"(\d+)\s+radiator\w*\s+(?:[\w-]+\s+){0,3}$",
+                text[max(0, valve.start() - 50) : valve.start()],
+            )
+            n = Decimal(on.group(1)) if on else None
         if n is None:  # "thermostaatkraan op 5 radiatoren"
             on = re.match(
                 r"\s*(?:op|voor|aan|on|for)\s+(?:de\s+|the\s+)?(\d+)\s+radiator",
@@ -436,7 +464,8 @@ def _pick(variants: list[dict], text: str) -> str | None:
 HOME_CUES = {
     "large": r"2 badkamers|2 bathrooms|twee badkamers",
     "small": r"appartement|apartment|flat\b|alleen (een )?douche|one shower|only a shower",
-    "medium": r"\bbad\b|bath\b|2 douches|eengezinswoning|family home",
+    "medium": r"\bbad\b|bath\b|2 douches|eengezinswoning|gezinswoning|family home|tussenwoning|"
+    r"rijtjeshuis|hoekwoning|twee-onder-een-kap|2-onder-1-kap|terraced house",
 }
 
 
@@ -452,6 +481,10 @@ def _ketel(b: Builder, text: str) -> None:
         )
         if not ketel or not re.search(r"vervang|replac|nieuwe|new |similar", sentence, re.I):
             continue
+        if re.search(
+            r"(bestaande|huidige|existing|current)\s+(?:cv-?)?(ketel|boiler)", sentence, re.I
+        ) and not re.search(r"vervang|replac", sentence, re.I):
+            continue  # "een thermostaat die met de bestaande ketel werkt"
         if re.search(
             r"boiler (van )?\d+ ?l|\d+ ?liter|warmtepomp|heat pump|verwijder|remov|close-?in|"
             r"keukenboiler|elektrische boiler|electric (water )?(heater|boiler)",

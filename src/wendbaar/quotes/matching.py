@@ -213,6 +213,8 @@ def word_score(word: str, item_word: str) -> float:
     """How well one stemmed mention word names one stemmed item word (1 = same head noun)."""
     if word == item_word:
         return 1.0
+    if item_word.endswith("-") and len(item_word) > 5 and word.startswith(item_word[:-1]):
+        return 0.85  # "rookgasafvoer- en luchttoevoerset" names a "rookgasafvoerset"
     if len(word) >= 4 and item_word.endswith(word):
         return 0.95  # the head of a compound: "spot" in "inbouwspot"
     if len(item_word) >= 4 and word.endswith(item_word):
@@ -256,6 +258,10 @@ class CatalogueIndex:
     def __init__(self, rows: list[dict]):
         self.rows = [row for row in rows if row.get("sku")]
         self.words = [_item_words(row) for row in self.rows]
+        self.name_words = [
+            [stem(w) for w in words(row.get("name", "")) if len(w) > 2 and not w[0].isdigit()]
+            for row in self.rows
+        ]
         self.texts = [
             " — ".join(
                 part
@@ -307,6 +313,14 @@ class CatalogueIndex:
                 unit = (row.get("unit") or "").replace("m2", "m²")
                 if mention.unit in ("m²", "m", "uur", "km", "jaar"):
                     score += 0.1 if unit == mention.unit else -0.25
+                # the more the name says beyond the mention, the less it is what was asked
+                said = set(mention_words) | ({mention.unit} if mention.unit else set())
+                extra = [
+                    w
+                    for w in self.name_words[j]
+                    if w not in STOP and not any(word_score(m, w) >= 0.85 for m in said)
+                ]
+                score -= min(0.12, 0.03 * len(extra))
                 name = row.get("name", "").lower().replace(" ", "")
                 for size in mention.sizes:
                     score += 0.05 if size in name else 0.0
@@ -320,7 +334,7 @@ class CatalogueIndex:
             close = [c for c in candidates if c.score >= best.score - margin]
             if best.score >= accept and len(close) == 1:
                 decision = "line"
-            elif best.score >= accept or (len(close) > 1 and best.score >= RESEMBLES + 0.1):
+            elif best.score >= accept or (len(close) > 1 and best.score >= RESEMBLES):
                 decision = "ambiguous"
             elif best.score >= RESEMBLES:
                 decision = "unknown"
