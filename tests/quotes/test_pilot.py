@@ -3,6 +3,7 @@ the page, API and command for managers and finance only."""
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -320,8 +321,13 @@ def test_page_shows_headlines_and_every_quote(finance, manager, item, client_for
     html = page.content.decode()
     assert 'data-testid="headline-hours_to_issue"' in html
     assert "Better with drafts" in html
+    # medians with drafts and without, in the reader's number format
+    assert re.search(r"<strong>4[.,]0 hours</strong>", html)
+    assert re.search(r"<strong>48[.,]0 hours</strong>", html)
     assert html.count('data-testid="pilot-quote"') == 10
-    assert Quote.objects.first().number in html
+    quote = Quote.objects.first()
+    assert quote.number in html
+    assert reverse("quotes:quote_detail", args=[quote.pk]) in html
     assert 'data-testid="pilot-settings"' not in html  # finance does not change the pilot
 
 

@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wendbaar.accounts.selectors import organisation_get
 from wendbaar.audit.services import audit_log
@@ -375,7 +376,7 @@ def _report_build(
         Headline(
             "hours_to_issue",
             _("Time from request to issued"),
-            _("hours"),
+            pgettext("duration", "hours"),
             stats.compare(
                 values(pilot, "hours_to_issue"),
                 values(baseline, "hours_to_issue"),
@@ -385,7 +386,7 @@ def _report_build(
         Headline(
             "review_minutes",
             _("Time spent on the quote"),
-            _("minutes"),
+            pgettext("duration", "minutes"),
             stats.compare(
                 values(pilot, "review_minutes"),
                 values(baseline, "review_minutes"),

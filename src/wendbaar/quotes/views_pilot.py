@@ -62,28 +62,29 @@ def _amount(value: float | None, unit: str) -> str:
     if value is None:
         return NONE
     if unit == "%":
-        return f"{number_format(value * 100, 0)} %"
+        return f"{number_format(round(value * 100), 0)} %"
     if unit == "€":
-        return f"€ {number_format(value, 0, force_grouping=True)}"
-    return f"{number_format(value, 1)} {unit}"
+        return f"€ {number_format(round(value), 0, force_grouping=True)}"
+    return f"{number_format(round(value, 1), 1)} {unit}"
 
 
 def _difference(value: float | None, unit: str) -> str:
     if value is None:
         return NONE
-    sign = "+" if value > 0 else ""
+    sign = "+" if value > 0 else "-" if value < 0 else ""
+    size = abs(value)
     if unit == "%":  # a difference of two rates is in percentage points
-        return sign + _("%(points)s points") % {"points": number_format(value * 100, 0)}
+        return sign + _("%(points)s points") % {"points": number_format(round(size * 100), 0)}
     if unit == "€":
-        return f"{sign}€ {number_format(value, 0, force_grouping=True)}"
-    return f"{sign}{number_format(value, 1)} {unit}"
+        return f"{sign}€ {number_format(round(size), 0, force_grouping=True)}"
+    return f"{sign}{number_format(round(size, 1), 1)} {unit}"
 
 
 def _share(value: float | None) -> str:
     if value is None:
         return NONE
     sign = "+" if value > 0 else ""
-    return f"{sign}{number_format(value * 100, 0)} %"
+    return f"{sign}{number_format(round(value * 100), 0)} %"
 
 
 def _headlines(report: pilot.PilotReport) -> list[dict]:

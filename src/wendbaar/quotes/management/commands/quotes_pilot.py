@@ -82,8 +82,9 @@ class Command(BaseCommand):
         kept = report.survival.get("kept_share")
         if kept and kept.n:
             self.stdout.write(
-                f"Draft lines kept: median {kept.median * 100:.0f} % over {kept.n} quotes; "
-                f"edit ratio median {report.survival['edit_ratio'].median * 100:.0f} %."
+                f"Draft lines kept: {kept.mean * 100:.0f} % on average over {kept.n} issued "
+                f"quotes, {report.survival['unchanged_share'].mean * 100:.0f} % unchanged; "
+                f"{report.survival['edit_ratio'].mean * 100:.0f} % of the line list edited."
             )
         if report.adoption:
             share = report.adoption["share"]
