@@ -137,3 +137,138 @@ labour = { electrical = 2, apprentice = 2 }
     draft = draft_lines("Nieuwe groepenkast in Dorpstad", OTHER_FIRM, rules, "nl")
     # no electrician rate: the installer's; no apprentice rate: those hours are not charged
     assert as_dict(draft) == {"K-28": 1, "UUR": Decimal(2), "RIT-A": 1}
+
+
+# --- the demo firm: its own catalogue (wendbaar.quotes.demo) and house rules (demo_rules.toml) ---
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from pathlib import Path
+
+    from wendbaar.quotes import demo
+    from wendbaar.quotes.rules import load_rules
+
+    rows = [
+        {"sku": sku, "name": name, "unit": unit, "price": price, "vat_rate": vat,
+         "cost_price": cost, "category": category}
+        for sku, name, unit, price, vat, cost, category, _lead in demo.ITEMS
+    ]  # fmt: skip
+    rules = load_rules(Path(demo.__file__).with_name("demo_rules.toml"))
+    return rows, rules
+
+
+def test_demo_rules_name_only_demo_catalogue_items(demo):
+    rows, rules = demo
+    assert rules.skus() <= {row["sku"] for row in rows}
+
+
+DEMO_CASES = [
+    (
+        "Goedemiddag, wij wonen in een rijtjeshuis in Vathorst met een bad en willen onze oude "
+        "cv-ketel laten vervangen. Groet, Ellen",
+        {"CV-HR36": 1, "CV-RGA": 1, "CV-DEMO": 1, "ARB-MON": 6, "VRK-ZONE1": 1},
+        False,
+    ),
+    (
+        "Hoi, in Zeist willen we twee radiatoren van 1 meter vervangen (60 cm hoog).",
+        {"RAD-T22-1000": 2, "RAD-TKR": 2, "ARB-MON": 3, "VRK-ZONE2": 1},
+        False,
+    ),
+    (
+        "We bouwen een serre van ongeveer 18 m2 en willen daar vloerverwarming in. "
+        "Adres: Dorpsstraat 3, Woudenberg",
+        {"VVW-M2": 18, "ARB-MON": 4, "VRK-ZONE1": 1},
+        False,
+    ),
+    (
+        "Kunnen jullie op zaterdag een hybride warmtepomp plaatsen? Wij wonen in Ede.",
+        {"WP-HYB": 1, "ARB-AVW": 8, "VRK-ZONE3": 1},
+        False,
+    ),
+    (
+        "Onze WTW-unit is versleten en moet vervangen worden, graag ook 2 sets reservefilters. "
+        "Kanaalstraat 9, Utrecht",
+        {"WTW-350": 1, "WTW-FLT": 2, "ARB-MON": 10, "VRK-ZONE2": 1},
+        False,
+    ),
+    (
+        "Onze mechanische ventilatie maakt veel herrie, graag een nieuwe MV-box. "
+        "Assendorperstraat 12, 8012 DJ Zwolle",
+        {"MV-BOX": 1, "MV-RENS": 1, "ARB-MON": 2},
+        "Zwolle",
+    ),
+    (
+        "Dag, kunnen jullie de ventilatiekanalen in ons huis reinigen? We wonen in Putten, "
+        "ongeveer 25 km van Amersfoort.",
+        {"MV-RENS": 1, "VRK-ZONE2": 1},
+        False,
+    ),
+    (
+        "Graag een offerte voor 10 zonnepanelen op ons pannendak in Baarn.",
+        {"ZP-410": 10, "ZP-MONT": 10, "ZP-INST": 10, "ZP-OMV5": 1},
+        False,
+    ),
+    (
+        "Voor onze praktijk in Amersfoort een slimme thermostaat die met de bestaande ketel werkt, "
+        "en 4 radiatoren moeten nieuwe thermostaatkranen krijgen. Graag na 18.00 uur.",
+        {"THERM-SLIM": 1, "RAD-TKR": 4, "ARB-AVW": 3, "VRK-ZONE1": 1},
+        False,
+    ),
+    (
+        "Wij willen van het gas af met een lucht/water-warmtepomp van 8 kW. Soest.",
+        {"WP-LW8": 1, "ARB-MON": 16, "ARB-LRL": 8, "VRK-ZONE1": 1},
+        "gas",
+    ),
+    ("Kunnen jullie ook een laadpaal ophangen? Hoevelaken", {}, "laadpaal"),
+    (
+        "Ik wil 3 thermostatische radiatorkranen bestellen, ik haal ze zelf op.",
+        {"RAD-TKR": 3},
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "open_point"), DEMO_CASES, ids=[f"demo{i:02d}" for i in range(12)]
+)
+def test_demo_catalogue_and_rules_draft_sensible_lines(demo, text, expected, open_point):
+    rows, rules = demo
+    draft = draft_lines(text, rows, rules, "nl")
+    lines = {line.sku: line.quantity for line in draft.lines}
+    assert lines == {sku: D(qty) for sku, qty in expected.items()}, draft.open_points
+    if open_point is False:
+        assert draft.open_points == []
+    elif open_point:
+        assert any(open_point.lower() in p.lower() for p in draft.open_points), draft.open_points
+
+
+def test_demo_pricing_rules(demo):
+    rows, rules = demo
+    draft = draft_lines(
+        "Wij willen 6 radiatoren van 60x100 vervangen, Leusden",
+        rows,
+        rules,
+        "nl",
+        customer={"company": "VvE Eemhof", "email": "bestuur@vve-eemhof.example"},
+    )
+    lines = {line.sku: line for line in draft.lines}
+    assert lines["RAD-T22-1000"].discount_percent == D("5.00")  # volume and customer: 5 % once
+    assert lines["RAD-TKR"].discount_percent == D("5.00")  # customer
+    assert lines["VRK-ZONE1"].discount_percent is None  # travel
+    draft = draft_lines(
+        "16 zonnepanelen op het schuine dak in Baarn", rows, rules, "nl", customer=None
+    )
+    lines = {line.sku: line for line in draft.lines}
+    assert lines["ZP-410"].discount_percent == D("5.00")
+    assert "16" in lines["ZP-410"].discount_why
+    assert any("omvormer" in p for p in draft.open_points)  # more panels than the inverter takes
+
+
+def test_demo_matcher_prices_a_clear_item_no_rule_covers(demo):
+    rows, rules = demo
+    draft = draft_lines("Graag 5 uur dakdekker voor de dakdoorvoer, Leusden", rows, rules, "nl")
+    line = next(line for line in draft.lines if line.sku == "ONDA-DAK")
+    assert line.quantity == 5 and line.source == "match" and line.confidence < 0.8
