@@ -170,7 +170,8 @@ def test_drafted_lines_carry_why_confidence_and_prices(seller, house_rules, cata
     assert set(fence.why) == {"text", "words", "sku", "catalogue_name", "source"}
     assert lines["ARB-UUR"].quantity == 8  # 6 x 1 h fence + 2 h gate, from the house rules
     assert lines["ARB-UUR"].why["source"] == "rule"
-    assert lines["VRK-A"].why["words"] == ""
+    assert lines["VRK-A"].why["words"] == "Leusden"  # "plaats Leusden": the place in the request
+    assert lines["ARB-UUR"].why["words"] == ""  # labour hours come from the rules, not words
     assert quote.total > 0
     assert quote.source == QuoteSource.EMAIL
     assert quote.language == "nl"

@@ -311,22 +311,33 @@ def _row(item: CatalogueItem) -> dict:
 QUOTED = re.compile(r"'([^']{1,120})'")
 
 
-def _words(why: str) -> str:
-    """The request words the engine quotes in its reason ('mv-box'), else ""."""
-    seen = []
+def _words(why: str, request_text: str) -> str:
+    """The request words that made the line: those the engine quotes in its reason ('mv-box');
+    otherwise the words of the reason that the request itself contains ("plaats Leusden" ->
+    "Leusden"); "" when the reason is a rule of its own (labour hours)."""
+    seen: list[str] = []
     for word in QUOTED.findall(why or ""):
         if word not in seen:
             seen.append(word)
-    return ", ".join(seen)
+    if seen:
+        return ", ".join(seen)
+    reason = (why or "").split(" -> ", 1)[0]
+    request = request_text.lower()
+    for word in re.findall(r"[^\W\d_][\w-]{3,}", reason):
+        if word.lower() not in {w.lower() for w in seen} and re.search(
+            rf"(?<!\w){re.escape(word.lower())}(?!\w)", request
+        ):
+            seen.append(word)
+    return " ".join(seen)
 
 
-def _why(line, *, item: CatalogueItem, rule_skus: set[str]) -> dict:
+def _why(line, *, item: CatalogueItem, rule_skus: set[str], request_text: str) -> dict:
     source = getattr(line, "source", None)
     if source not in ("rule", "match"):
         source = "rule" if line.sku in rule_skus else "match"
     return {
         "text": str(line.why),
-        "words": _words(str(line.why)),
+        "words": _words(str(line.why), request_text),
         "sku": line.sku,
         "catalogue_name": item.name,
         "source": source,
@@ -418,7 +429,7 @@ def draft_preview(
                 quantity=Decimal(line.quantity),
                 unit=line.unit or item.unit,
                 unit_price=item.price,
-                why=_why(line, item=item, rule_skus=rule_skus),
+                why=_why(line, item=item, rule_skus=rule_skus, request_text=text),
                 confidence=min(max(float(line.confidence), 0.0), 1.0),
                 discount_percent=Decimal(str(percent)) if percent else None,
                 discount_why=str(getattr(line, "discount_why", "") or ""),
