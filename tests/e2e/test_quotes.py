@@ -78,6 +78,17 @@ def test_make_edit_version_and_approve_a_quote(live_server, page):
         "Radiator 60 cm",
     ]
 
+    # Drag it back to the top by its handle (a small local script posts the new order).
+    rows = page.get_by_test_id("quote-line")
+    with page.expect_response(lambda r: "/lines/reorder/" in r.url) as reordered:
+        rows.nth(1).locator(".drag-handle").drag_to(rows.nth(0))
+    assert reordered.value.status == 200
+    expect(rows.first.get_by_test_id("line-description")).to_have_value("Radiator 60 cm")
+    assert list(quote.lines.values_list("description", flat=True)) == [
+        "Radiator 60 cm",
+        "Voorrijkosten",
+    ]
+
     # Keep a version.
     page.get_by_test_id("version-note").fill("Eerste opzet")
     page.get_by_test_id("version-save").click()
