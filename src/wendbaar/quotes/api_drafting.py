@@ -149,7 +149,7 @@ def quote_draft(request, payload: DraftIn):
         request_text=payload.request_text,
         source=QuoteSource.TICKET if ticket is not None else QuoteSource.API,
         ticket=ticket,
-        customer=payload.customer.dict() if payload.customer else None,
+        customer=payload.customer.model_dump() if payload.customer else None,
         language=payload.language,
     )
     return Status(201, selectors.quote_get(user=request.user, pk=quote.pk))
