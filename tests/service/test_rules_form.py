@@ -179,6 +179,8 @@ def test_rows_are_added_changed_and_removed(manager, client_for):
         reverse("service:rule_row"), {"part": "action", "id": "abc2", "remove": "1"}, **headers
     )
     assert removed.status_code == 200 and removed.content == b""
+    bad = client.get(reverse("service:rule_row"), {"part": "other", "id": "<x>"}, **headers)
+    assert bad.status_code == 400
     # Without JavaScript the same buttons post the form back with a row more or less.
     more = client.post(reverse("service:rule_create"), _rule(add="action"))
     assert len(more.context["builder"].action_rows) == 6 and not Rule.objects.exists()

@@ -469,7 +469,7 @@ def rule_row(request):
     part = request.GET.get("part", "")
     row_id = request.GET.get("id", "")
     if part not in ("condition", "action") or not re.fullmatch(r"[a-z0-9]{1,12}", row_id or "x"):
-        raise BusinessRuleError(_("Unknown row."), code="bad_row", status_code=400)
+        return HttpResponse(_("Unknown row."), status=400, content_type="text/plain")
     if request.GET.get("remove"):
         return HttpResponse("")
     row_id = row_id or forms.new_row_id()
