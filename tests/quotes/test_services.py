@@ -492,3 +492,12 @@ def test_admin_template_default_is_unique(admin_user, client_for):
     assert list(QuoteTemplate.objects.filter(is_default=True).values_list("name", flat=True)) == [
         "Tweede"
     ]
+
+
+def test_admin_quote_page_does_not_let_approval_be_set_by_hand(admin_user, client_for):
+    quote = services.quote_create(actor=admin_user)
+    page = client_for(admin_user).get(f"/admin/quotes/quote/{quote.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="approved_by"' not in html
+    assert 'name="review_seconds"' not in html

@@ -96,6 +96,11 @@ class QuoteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["number", "customer_name", "customer_company", "customer_email"]
     readonly_fields = ["number", "year", "subtotal", "discount_total", "vat_total", "total"]
     readonly_fields += ["vat_breakdown", "issued_at", "decided_at", "created_by"]
+    # Approval, measurement and sending are set by their services, never by hand.
+    readonly_fields += ["approval_requested_at", "approved_by", "approved_at", "review_seconds"]
+    readonly_fields += ["source", "copilot_draft", "draft_confidence", "draft_snapshot"]
+    readonly_fields += ["pilot_group", "requested_at", "drafted_at", "sent_at", "sent_to"]
+    readonly_fields += ["accept_nonce", "decided_by_name", "pdf", "ticket"]
     exclude = ["organisation"]
     inlines = [QuoteLineInline]
 
