@@ -77,7 +77,8 @@ class Command(BaseCommand):
                     line += (
                         f", difference {c.difference:+,.1f} [{c.ci_low:+,.1f}, {c.ci_high:+,.1f}]"
                     )
-                line += f", p={c.p_value:.3f}: {c.verdict.replace('_', ' ')}"
+                p_text = "p<0.001" if c.p_value < 0.001 else f"p={c.p_value:.3f}"
+                line += f", {p_text}: {c.verdict.replace('_', ' ')}"
             self.stdout.write(line)
         kept = report.survival.get("kept_share")
         if kept and kept.n:
