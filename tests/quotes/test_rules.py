@@ -272,3 +272,37 @@ def test_demo_matcher_prices_a_clear_item_no_rule_covers(demo):
     draft = draft_lines("Graag 5 uur dakdekker voor de dakdoorvoer, Leusden", rows, rules, "nl")
     line = next(line for line in draft.lines if line.sku == "ONDA-DAK")
     assert line.quantity == 5 and line.source == "match" and line.confidence < 0.8
+
+
+def test_any_wrongly_typed_value_is_a_rules_error_never_a_crash():
+    """Replace every value of the bench rules by values of the wrong type: only RulesError."""
+    import contextlib
+    import copy
+    import tomllib
+    from pathlib import Path
+
+    from wendbaar.quotes.rules import parse_rules
+
+    data = tomllib.loads(
+        (Path(__file__).resolve().parents[2] / "bench" / "quotes_rules.toml").read_text("utf-8")
+    )
+
+    def paths(obj, prefix=()):
+        if prefix:
+            yield prefix
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                yield from paths(value, (*prefix, key))
+        elif isinstance(obj, list):
+            for index, value in enumerate(obj[:2]):
+                yield from paths(value, (*prefix, index))
+
+    for path in paths(data):
+        for wrong in (None, 7, "x", [], {}, ["("], [{"sku": 1}], True, -1):
+            broken = copy.deepcopy(data)
+            target = broken
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = wrong
+            with contextlib.suppress(RulesError):
+                parse_rules(broken)

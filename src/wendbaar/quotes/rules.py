@@ -610,7 +610,10 @@ def parse_rules(data: dict) -> Rules:
         if count not in ("one", "number"):
             raise RulesError(f"{where} count: expected 'one' or 'number', got {count!r}.")
         extras = []
-        for extra in raw.get("extras", []):
+        raw_extras = raw.get("extras", [])
+        if not isinstance(raw_extras, list):
+            raise RulesError(f"{where} extras: expected a list of {{cues, sku, qty}} tables.")
+        for extra in raw_extras:
             if not isinstance(extra, dict):
                 raise RulesError(f"{where} extras: expected {{cues, sku, qty}} tables.")
             extras.append(
@@ -621,7 +624,8 @@ def parse_rules(data: dict) -> Rules:
                 )
             )
         count_near = raw.get("count_near", [])
-        _patterns(count_near, f"{where} count_near") if count_near else None
+        if count_near != []:
+            _patterns(count_near, f"{where} count_near")
         bundles.append(
             Bundle(
                 name=name,
@@ -638,7 +642,10 @@ def parse_rules(data: dict) -> Rules:
             )
         )
     not_offered = []
-    for number, raw in enumerate(data.get("not_offered", []), start=1):
+    raw_not_offered = data.get("not_offered", [])
+    if not isinstance(raw_not_offered, list):
+        raise RulesError("[[not_offered]]: expected a list of tables.")
+    for number, raw in enumerate(raw_not_offered, start=1):
         where = f"[[not_offered]] #{number}"
         if not isinstance(raw, dict):
             raise RulesError(f"{where}: expected a table.")
