@@ -219,3 +219,16 @@ def test_rules_over_the_api(manager, alice, receive, client, token_for):
         ).status_code
         == 403
     )
+
+
+def test_a_retrain_with_too_few_tickets_says_why_on_the_page(
+    manager, queues, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(manager).post(reverse("service:triage_retrain"))
+    assert response.status_code == 302
+    assert not TriageModel.objects.exists()
+    page = client_for(manager).get(reverse("service:triage_learning")).content.decode()
+    assert 'data-testid="retrain-error"' in page
+    assert "Triage needs at least 8 labelled tickets to learn from (found 0)." in page
+    assert 'data-testid="retrain-pending"' not in page

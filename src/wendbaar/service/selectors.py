@@ -203,8 +203,21 @@ def triage_learning_state(*, user, organisation) -> dict:
 
     if not may_manage(user):
         return {}
+    from wendbaar.audit.models import AuditEvent
+
     pending = learning.retrain_pending(organisation=organisation)
+    last = (
+        AuditEvent.objects.filter(
+            action=learning.FINISHED,
+            object_type="accounts.organisation",
+            object_id=str(organisation.pk),
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
     return {
+        "last_error": (last.data or {}).get("error", "") if last else "",
+        "last_finished": last,
         "active": TriageModel.objects.filter(organisation=organisation, is_active=True)
         .defer("state")
         .order_by("-created_at", "-pk")
