@@ -141,3 +141,10 @@ def test_matcher_can_be_switched_off():
     rules = parse_rules_text(RULES + "\n[matching]\nenabled = false\n")
     draft = draft_lines("Graag 8 inbouwspots LED, Dorpstad", CATALOGUE, rules, "nl")
     assert draft.lines == []
+
+
+def test_several_mentions_in_one_sentence():
+    assert mentions("Graag 8 inbouwspots LED en 2 rookmelders in de gang") == [
+        (8, None, "inbouwspots LED"),
+        (2, None, "rookmelders"),
+    ]

@@ -136,7 +136,7 @@ class Match:
 MENTION = re.compile(
     rf"(?<![\w.,/+-])(?P<qty>{NUMBER})(?![\d-])\s*"
     rf"(?P<unit>{'|'.join(sorted((re.escape(u) for u in COUNT_UNITS), key=len, reverse=True))})?"
-    rf"\.?(?![\w²³/])\s*(?P<rest>[^\n.,;:!?()]*)",
+    rf"\.?(?![\w²³/])\s*(?=(?P<rest>[^\n.,;:!?()]*))",
     re.I,
 )
 
