@@ -332,3 +332,32 @@ def test_blank_quote_button_makes_a_draft(sales, client_for):
     quote = Quote.objects.get()
     assert response.url == reverse("quotes:quote_detail", args=[quote.pk])
     assert quote.created_by == sales
+
+
+def test_lines_below_the_minimum_margin_are_flagged_margin_only_for_managers(
+    sales, manager, quote, radiator, client_for
+):
+    settings = quote_settings_get()
+    settings.minimum_margin = Decimal("40")
+    settings.save()
+    services.quote_line_add(quote=quote, actor=sales, item=radiator)  # 36.8 % margin
+    url = reverse("quotes:quote_detail", args=[quote.pk])
+    seller = client_for(sales).get(url).content.decode()
+    assert 'data-testid="below-margin"' in seller
+    assert "1 line is below the minimum margin of 40.00 %" in seller
+    assert "36.8 %" not in seller  # cost prices are for managers and finance
+    assert "36.8 %" in client_for(manager).get(url).content.decode()
+
+
+def test_editing_a_line_costs_the_same_queries_for_many_lines(
+    sales, quote, client_for, django_assert_max_num_queries
+):
+    for n in range(12):
+        _line(quote, sales, description=f"Regel {n}")
+    line = quote.lines.first()
+    client = client_for(sales)
+    url = reverse("quotes:quote_line_edit", args=[quote.pk, line.pk])
+    # About 30 queries with two lines as with twelve: nothing is read per line.
+    with django_assert_max_num_queries(35):
+        response = client.post(url, {"quantity": "2"}, **HX)
+    assert response.status_code == 200
