@@ -361,3 +361,21 @@ def test_editing_a_line_costs_the_same_queries_for_many_lines(
     with django_assert_max_num_queries(35):
         response = client.post(url, {"quantity": "2"}, **HX)
     assert response.status_code == 200
+
+
+def test_detail_compares_the_lines_with_the_ai_draft(sales, quote, client_for):
+    _line(quote, sales, description="Voorrijkosten", price="45.00")
+    _line(quote, sales, description="Extra", price="10.00")
+    quote.draft_snapshot = [
+        {"sku": "", "description": "Voorrijkosten", "quantity": "1", "unit": "",
+         "unit_price": "45.00"},
+        {"sku": "TH-1", "description": "Thermostaat <i>slim</i>", "quantity": "1",
+         "unit": "stuk", "unit_price": "99.00"},
+    ]  # fmt: skip
+    quote.save()
+    html = client_for(sales).get(reverse("quotes:quote_detail", args=[quote.pk])).content.decode()
+    assert 'data-testid="quote-compare"' in html
+    assert html.count('data-testid="compare-kept"') == 1
+    assert html.count('data-testid="compare-removed"') == 1
+    assert html.count('data-testid="compare-added"') == 1
+    assert "Thermostaat &lt;i&gt;slim&lt;/i&gt;" in html
