@@ -148,3 +148,10 @@ def test_several_mentions_in_one_sentence():
         (8, None, "inbouwspots LED"),
         (2, None, "rookmelders"),
     ]
+
+
+def test_the_noun_before_an_area_or_duration():
+    assert mentions("Vloerverwarming, ongeveer 25 m2 graag") == [(25, "m²", "Vloerverwarming")]
+    found = find_mentions("de badkamer heeft een vloer van 6 m²")
+    assert [(m.phrase, m.text) for m in found] == [("vloer", "vloer van 6 m²")]
+    assert mentions("5 st. radiatoren 60x80 type 22") == [(5, "stuk", "radiatoren type")]

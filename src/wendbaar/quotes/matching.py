@@ -49,6 +49,7 @@ COUNT_UNITS = {
 }  # fmt: skip
 SIZE_UNITS = r"(?:kwh|kw|wp|w|cm|mm|l|liter|litre|liters|litres|m³/h|mm²|v|a|amp|groepen|groups)"
 NUMBER = r"\d+(?:[.,]\d+)?"
+MEASURED = {"m²", "m", "uur", "m³"}
 FILLER = {
     "nieuwe", "nieuw", "new", "extra", "grote", "kleine", "losse", "dubbele", "stuks", "stuk",
     "st", "x", "mooie", "goede", "moderne", "more", "additional", "van", "of", "a", "an",
@@ -65,6 +66,11 @@ STOP = {
     "hebben", "have", "has", "had", "heeft", "waar", "where", "tot", "till", "until",
     "vanaf", "sinds", "since", "geleden", "ago", "na", "after", "before", "tussen",
     "between", "door", "by", "via", "naast", "next", "achter", "behind", "langs", "along",
+    "komen", "komt", "moeten", "moet", "worden", "wordt", "gaan", "gaat", "zitten", "zit",
+    "hangen", "hangt", "staan", "staat", "liggen", "ligt", "krijgen", "kosten", "kost", "er",
+    "need", "needs", "be", "was", "were", "will", "should", "must", "there", "here", "hier",
+    "bestellen", "order", "kopen", "buy", "afhalen", "ophalen", "roughly", "approximately",
+    "approx", "waarvan", "daarvan", "totaal", "total", "lengte", "length", "afstand", "distance",
 }  # fmt: skip
 SIZE_WORDS = {
     "hoog", "breed", "lang", "diep", "dik", "high", "wide", "long", "deep", "tall", "oud", "old",
@@ -136,7 +142,7 @@ class Match:
 MENTION = re.compile(
     rf"(?<![\w.,/+-])(?P<qty>{NUMBER})(?![\d-])\s*"
     rf"(?P<unit>{'|'.join(sorted((re.escape(u) for u in COUNT_UNITS), key=len, reverse=True))})?"
-    rf"\.?(?![\w²³/])\s*(?=(?P<rest>[^\n.,;:!?()]*))",
+    rf"(?:(?<=st|cs)\.)?(?![\w²³/])[ \t]*(?=(?P<rest>[^\n.,;:!?()]*))",
     re.I,
 )
 
@@ -161,6 +167,8 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             if re.fullmatch(NUMBER, low):
                 break
+            if re.search(r"\d", low):
+                continue  # "60x80": a size
             if low in FILLER and not phrase_words:
                 continue
             if low in STOP or low in FILLER:
@@ -172,6 +180,20 @@ def find_mentions(text: str) -> list[Mention]:
             size.lower().replace(" ", "")
             for size in re.findall(rf"{NUMBER}\s*{SIZE_UNITS}\b", rest[:40], re.I)
         ]
+        start = match.start()
+        if not phrase_words and unit in MEASURED:
+            # "vloerverwarming, ongeveer 25 m²": the noun before an area, length or duration
+            before = re.search(
+                r"([A-Za-zÀ-ÿ][\wÀ-ÿ-]{3,})\s*,?\s+(?:van\s+|of\s+|voor\s+|for\s+)?"
+                r"(?:(?:ongeveer|ca\.?|circa|about|zo'?n|totaal|in totaal)\s+)?$",
+                text[max(0, match.start() - 60) : match.start()],
+            )
+            noun = before.group(1) if before else ""
+            if noun and noun.lower() not in STOP | FILLER | NOT_ITEMS | SIZE_WORDS:
+                phrase_words = [noun]
+                start = match.start() - (
+                    len(text[max(0, match.start() - 60) : match.start()]) - before.start(1)
+                )
         if not phrase_words or phrase_words[0].lower() in SIZE_WORDS:
             continue
         if re.fullmatch(r"(19|20)\d\d", match.group("qty")) and not unit:
@@ -187,14 +209,18 @@ def find_mentions(text: str) -> list[Mention]:
         if quantity <= 0:
             continue
         phrase = " ".join(phrase_words)
-        end = match.start("rest") + rest.find(phrase_words[-1]) + len(phrase_words[-1])
+        found = rest.find(phrase_words[-1])
+        if start < match.start() or found < 0:  # the noun came before the number
+            end = match.end("unit")
+        else:
+            end = match.start("rest") + found + len(phrase_words[-1])
         out.append(
             Mention(
-                text=text[match.start() : end],
+                text=text[start:end],
                 phrase=phrase,
                 quantity=quantity,
                 unit=unit,
-                start=match.start(),
+                start=start,
                 end=end,
                 sizes=sizes,
             )
@@ -236,9 +262,10 @@ def _lexical(mention_words: list[str], item: tuple[set[str], set[str], set[str]]
         best = max(best, 0.7 * max((word_score(word, w) for w in category), default=0.0))
         best = max(best, 0.6 * max((word_score(word, w) for w in description), default=0.0))
         scores.append(best)
-    # the head (last word) carries the meaning; modifiers refine it
-    head = scores[-1]
-    rest = sum(scores[:-1]) / len(scores[:-1]) if len(scores) > 1 else head
+    # the best-named word carries the meaning ("LED spots", "inbouwspots LED"); the others refine
+    ordered = sorted(scores, reverse=True)
+    head = ordered[0]
+    rest = sum(ordered[1:]) / len(ordered[1:]) if len(ordered) > 1 else head
     return 0.7 * head + 0.3 * rest
 
 
