@@ -501,3 +501,27 @@ def test_admin_quote_page_does_not_let_approval_be_set_by_hand(admin_user, clien
     html = page.content.decode()
     assert 'name="approved_by"' not in html
     assert 'name="review_seconds"' not in html
+
+
+def test_line_added_with_a_discount(alice):
+    quote = services.quote_create(actor=alice)
+    services.quote_line_add(
+        quote=quote,
+        actor=alice,
+        item=_item(alice),
+        quantity=Decimal("2"),
+        discount_kind="percentage",
+        discount_value=Decimal("10"),
+    )
+    quote.refresh_from_db()
+    assert quote.subtotal == Decimal("341.91")  # 379.90 - 37.99
+    with pytest.raises(BusinessRuleError, match="more than 100"):
+        services.quote_line_add(
+            quote=quote,
+            actor=alice,
+            description="X",
+            unit_price=Decimal("1"),
+            discount_kind="percentage",
+            discount_value=Decimal("150"),
+        )
+    assert quote.lines.count() == 1

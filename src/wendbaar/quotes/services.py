@@ -292,10 +292,14 @@ def quote_line_add(
     why: dict | None = None,
     confidence: float | None = None,
     is_drafted: bool = False,
+    discount_kind: str = "",
+    discount_value: Decimal = Decimal("0"),
 ) -> QuoteLine:
     """Add a line at the end; from a catalogue item it takes the item's price, VAT, unit and cost."""
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     _check_editable(quote)
+    discount_value = decimal_in(discount_value if discount_kind else "0", _("Discount"))
+    _discount_check(discount_kind or "", discount_value)
     if item is None and (unit_price is None or not description.strip()):
         raise BusinessRuleError(
             _("A line without a catalogue item needs a description and a price."),
@@ -326,6 +330,8 @@ def quote_line_add(
         why=why or {},
         confidence=confidence,
         is_drafted=is_drafted,
+        discount_kind=discount_kind or "",
+        discount_value=discount_value,
     )
     quote_recalculate(quote=quote)
     _edited(quote=quote, actor=actor)
