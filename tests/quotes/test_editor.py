@@ -379,3 +379,9 @@ def test_detail_compares_the_lines_with_the_ai_draft(sales, quote, client_for):
     assert html.count('data-testid="compare-removed"') == 1
     assert html.count('data-testid="compare-added"') == 1
     assert "Thermostaat &lt;i&gt;slim&lt;/i&gt;" in html
+
+
+def test_detail_shows_the_time_spent_editing(sales, quote, client_for):
+    Quote.objects.filter(pk=quote.pk).update(review_seconds=150)
+    html = client_for(sales).get(reverse("quotes:quote_detail", args=[quote.pk])).content.decode()
+    assert "3 minutes of editing" in html

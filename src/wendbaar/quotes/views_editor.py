@@ -160,6 +160,7 @@ def quote_detail(request, pk: int):
             "templates": QuoteTemplate.objects.filter(organisation=quote.organisation),
             "languages": [(code, name) for code, name in _languages()],
             "versions": quote.versions.select_related("created_by"),
+            "review_minutes": (quote.review_seconds + 30) // 60,
             "compare": services.quote_draft_compare(quote) if quote.draft_snapshot else [],
             "valid_until_input": quote.valid_until.isoformat() if quote.valid_until else "",
             "discount_value_input": _number_input(quote.discount_value)
