@@ -84,10 +84,12 @@ _CONTINUES = re.compile(
     re.IGNORECASE,
 )
 
+# "Goedemorgen,", "Hallo Jan,", "Dear Customer Support Team,": a greeting word, at most four
+# more words, and the comma (or ! or :) that ends it.
 _GREETING = re.compile(
-    r"^(?:(?:beste|geachte|hallo|hoi|hi|hey|hello|dear|goedemorgen|goedemiddag|goedenavond|"
+    r"^(?:beste|geachte|hallo|hoi|hi|hey|hello|dear|goedemorgen|goedemiddag|goedenavond|"
     r"good (?:morning|afternoon|evening)|sehr geehrte[rs]?|guten tag|bonjour|hola|olá|ola)\b"
-    r"[^.!?\n]{0,60}[,!.:]?\s*)",
+    r"(?:\s+[^\s,.!?:]+){0,4}\s*[,!:]\s*",
     re.IGNORECASE,
 )
 _CLOSING = re.compile(
