@@ -382,6 +382,10 @@ def quote_version_detail(request, pk: int, number: int):
     snapshot = dict(version.snapshot or {})
     for key in ("subtotal", "discount_total", "vat_total", "total"):
         snapshot[key] = services.decimal_or_none(snapshot.get(key))
+    try:
+        snapshot["valid_until"] = date.fromisoformat(snapshot.get("valid_until") or "")
+    except (TypeError, ValueError):
+        snapshot["valid_until"] = None
     lines = [dict(line) for line in snapshot.get("lines", [])]
     for line in lines:
         line["vat_label"] = _vat_label(line.get("vat_rate", ""))
