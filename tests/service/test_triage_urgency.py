@@ -107,3 +107,21 @@ def test_an_organisation_without_urgent_gets_high_for_emergencies():
 def test_long_text_is_scanned_quickly_enough_to_finish():
     found = urgency("Storing", "bla " * 100_000 + " outage")
     assert found.score > 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We ruiken gas in de keuken, wat moeten we doen?",
+        "Er loopt water door het plafond van de badkamer.",
+        "There is a smell of gas in the hallway.",
+        "Es riecht nach Gas im Keller.",
+    ],
+)
+def test_danger_alone_is_urgent(cold, body):
+    assert cold.predict(Ticket("", body)).priority.label == "urgent"
+
+
+def test_damage_and_discontent_raise_priority_above_routine():
+    routine = urgency("", "Kunnen we de afspraak verzetten?").score
+    assert urgency("", "De vloer is beschadigd, dit is onacceptabel.").score > routine

@@ -135,7 +135,9 @@ URGENCY_CUES: dict[str, dict[str, float]] = {
         "storing": 1.2, "werkt niet": 1.2, "werkt niet meer": 1.3, "doet het niet": 1.2,
         "kapot": 1.0, "ligt plat": 2.0, "ligt eruit": 1.8, "uitgevallen": 1.3, "valt uit": 1.1,
         "uitval": 1.3, "stroomuitval": 1.6, "lekkage": 1.6, "lekt": 1.3, "geen verwarming": 1.8,
-        "geen warm water": 1.6, "kan niet inloggen": 1.1, "geen toegang": 1.1,
+        "geen warm water": 1.6, "kan niet inloggen": 1.1, "valt steeds uit": 1.4,
+        "slaat af": 1.0, "slaat door": 1.2, "blijft koud": 1.1, "laadt niet": 1.1,
+        "start niet": 1.1, "lekkend": 1.2, "geen toegang": 1.1,
         "kan niet meer": 1.0, "onbereikbaar": 1.2, "vastgelopen": 1.0, "gegevensverlies": 1.6,
         # en
         "outage": 1.6, "is down": 1.5, "went down": 1.5, "are down": 1.5, "goes down": 1.3,
@@ -143,7 +145,9 @@ URGENCY_CUES: dict[str, dict[str, float]] = {
         "doesn't work": 1.1, "failed": 0.7, "failure": 0.9, "crash": 1.0, "crashes": 1.0,
         "crashed": 1.1, "crashing": 1.0, "unavailable": 1.1, "inaccessible": 1.2,
         "unable to access": 1.2, "cannot access": 1.2, "can't access": 1.2,
-        "locked out": 1.2, "unresponsive": 1.1, "data loss": 1.8, "lost data": 1.6,
+        "locked out": 1.2, "keeps tripping": 1.4, "tripping": 1.1, "stays cold": 1.1,
+        "no heating": 1.8, "no hot water": 1.6, "not charging": 1.1, "stopped charging": 1.3,
+        "won't start": 1.1, "leaking": 1.3, "leaks": 1.2, "keeps shutting down": 1.3, "unresponsive": 1.1, "data loss": 1.8, "lost data": 1.6,
         "corrupted": 1.1, "disruption": 1.0, "disruptions": 1.0, "interruption": 1.0,
         "completely": 0.6, "entirely": 0.6, "halted": 1.3, "blocked": 0.9, "broken": 0.9,
         # de
@@ -166,12 +170,26 @@ URGENCY_CUES: dict[str, dict[str, float]] = {
         "interrupção": 1.1, "indisponível": 1.2, "perda de dados": 1.8, "inacessível": 1.2,
         "falha": 0.9,
     },
-    # Security and safety.
+    # Danger to people or property: an emergency on its own.
+    "danger": {
+        "gaslucht": 4.5, "ruik gas": 4.5, "ruiken gas": 4.5, "gas ruiken": 4.5, "gaslek": 4.5,
+        "gas leak": 4.5, "gas smell": 4.5, "smell gas": 4.5, "smell of gas": 4.5,
+        "gasgeruch": 4.5, "riecht nach gas": 4.5, "odeur de gaz": 4.5, "fuite de gaz": 4.5,
+        "olor a gas": 4.5, "fuga de gas": 4.5, "cheiro de gás": 4.5, "vazamento de gás": 4.5,
+        "koolmonoxide": 4.5, "co-melder": 3.5, "carbon monoxide": 4.5, "kohlenmonoxid": 4.5,
+        "monoxyde de carbone": 4.5, "monóxido de carbono": 4.5,
+        "brand": 2.0, "fire": 1.5, "rook": 2.0, "smoke": 1.5, "kortsluiting": 2.5,
+        "short circuit": 2.5, "sparks": 2.5, "vonken": 2.5, "elektrische schok": 3.0,
+        "electric shock": 3.0, "staat blank": 4.0, "wateroverlast": 3.0, "overstroming": 4.0,
+        "flooding": 4.0, "flooded": 4.0, "water loopt": 3.0, "water komt door": 3.5,
+        "water is coming": 3.0, "water coming through": 3.5, "through the ceiling": 4.0,
+        "door het plafond": 4.0, "loopt water": 3.0, "überschwemmung": 4.0, "inondation": 4.0, "inundación": 4.0,
+        "inundação": 4.0,
+    },
+    # Security of data and systems.
     "security": {
         "datalek": 2.0, "gehackt": 2.0, "hack": 1.4, "ransomware": 2.5, "malware": 1.6,
-        "virus": 1.0, "phishing": 1.2, "gaslucht": 3.0, "gas leak": 3.0, "gas smell": 3.0,
-        "koolmonoxide": 3.0, "carbon monoxide": 3.0, "brand": 1.2, "fire": 1.0, "rook": 1.2,
-        "smoke": 1.0, "kortsluiting": 1.8, "short circuit": 1.6,
+        "virus": 1.0, "phishing": 1.2,
         "data breach": 2.2, "security breach": 2.2, "breach": 1.6, "unauthorized": 1.4,
         "unauthorised": 1.4, "hacked": 2.0, "compromised": 1.6, "vulnerability": 1.0,
         "cyberattack": 2.0, "cyber attack": 2.0, "intrusion": 1.4,
@@ -185,8 +203,12 @@ URGENCY_CUES: dict[str, dict[str, float]] = {
         "violação de dados": 2.2, "vazamento de dados": 2.2, "não autorizado": 1.4,
         "invadido": 1.6, "ataque cibernético": 2.0, "vulnerabilidade": 1.0,
     },
-    # Many people, money or the business are affected.
+    # Many people, money or the business are affected, or something got damaged.
     "impact": {
+        "schade": 0.9, "beschadigd": 0.9, "damage": 0.9, "damaged": 0.9, "schaden": 0.9,
+        "beschädigt": 0.9, "dommage": 0.9, "endommagé": 0.9, "daño": 0.9, "dañado": 0.9,
+        "dano": 0.9, "danificado": 0.9, "twee keer afgeschreven": 1.0, "dubbel afgeschreven": 1.0,
+        "charged twice": 1.0, "double charged": 1.0, "doppelt abgebucht": 1.0,
         "alle gebruikers": 1.2, "alle medewerkers": 1.2, "hele bedrijf": 1.2, "alle klanten": 1.2,
         "productie": 0.8, "omzet": 0.8, "ernstig": 0.9, "ernstige": 0.9,
         "all users": 1.2, "all employees": 1.2, "entire team": 1.0, "entire company": 1.2,
@@ -205,6 +227,14 @@ URGENCY_CUES: dict[str, dict[str, float]] = {
         "todos los usuarios": 1.2, "toda la empresa": 1.2, "significativo": 0.6,
         "significativa": 0.6, "pacientes": 0.8, "operaciones": 0.5,
         "todos os usuários": 1.2, "toda a empresa": 1.2, "operações": 0.5,
+    },
+    # The customer is fed up: a complaint deserves attention before routine questions.
+    "discontent": {
+        "onacceptabel": 1.0, "zeer ontevreden": 1.0, "ontevreden": 0.7, "schandalig": 1.0,
+        "belachelijk": 0.9, "nog steeds niet": 0.8, "unacceptable": 1.0, "very dissatisfied": 1.0,
+        "dissatisfied": 0.7, "disappointed": 0.6, "still not": 0.6, "outrageous": 1.0,
+        "inakzeptabel": 1.0, "unzufrieden": 0.7, "inacceptable": 1.0, "mécontent": 0.7,
+        "inaceptable": 1.0, "insatisfecho": 0.7, "inaceitável": 1.0, "insatisfeito": 0.7,
     },
     # A deadline or a date that is close.
     "deadline": {
@@ -231,7 +261,8 @@ URGENCY_CUES: dict[str, dict[str, float]] = {
         "geen haast": 2.0, "geen spoed": 2.0, "als u tijd heeft": 1.5, "wanneer het uitkomt": 1.5,
         "vraagje": 1.0, "informatie": 0.7, "benieuwd": 1.0, "suggestie": 1.0, "idee": 0.6,
         "feedback": 0.8, "compliment": 1.2, "bedankt voor": 0.6, "offerte": 0.8, "brochure": 1.0,
-        "ter informatie": 1.2, "ik vroeg me af": 1.2, "mogelijkheden": 0.6,
+        "ter informatie": 1.2, "ik vroeg me af": 1.2, "mogelijkheden": 0.6, "overwegen": 1.0,
+        "adviseren": 0.6, "advies": 0.6, "prijsopgave": 0.8, "in termijnen": 0.8,
         # en
         "no rush": 2.0, "no hurry": 2.0, "not urgent": 2.0, "when you have time": 1.5,
         "whenever convenient": 1.5, "when convenient": 1.5, "when you get a chance": 1.5,
@@ -242,6 +273,7 @@ URGENCY_CUES: dict[str, dict[str, float]] = {
         "best practices": 0.8, "documentation": 0.5, "pricing": 0.6,
         "quote": 0.6, "newsletter": 1.0, "thank you for": 0.4, "just wanted": 1.0,
         "out of curiosity": 1.5, "general question": 1.2, "quick question": 1.0,
+        "considering": 1.0, "advice": 0.6, "in installments": 0.8, "instalments": 0.8,
         # de
         "keine eile": 2.0, "nicht dringend": 2.0, "wenn sie zeit haben": 1.5, "anfrage": 0.6,
         "informationen": 0.7, "interessiert": 1.0, "vorschlag": 1.0, "anregung": 1.0,
@@ -288,7 +320,9 @@ STOPWORDS = frozenset(
 URGENCY_KINDS: dict[str, tuple[float, float, float]] = {
     "urgency": (1.0, 0.3, 2.6),
     "blocking": (1.0, 0.3, 2.4),
+    "danger": (1.0, 0.3, 5.0),
     "security": (1.0, 0.3, 3.0),
+    "discontent": (1.0, 0.3, 1.2),
     "impact": (1.0, 0.4, 1.6),
     "deadline": (1.0, 0.3, 1.2),
     "risk": (1.0, 0.3, 1.4),
