@@ -110,6 +110,41 @@ def test_agent_sentences_are_turned_to_the_customer_or_left_out(agent, customer)
     assert replies._for_customer(agent) == customer
 
 
+class _Passage:
+    """A ranked passage as the knowledge selectors give it (text, parts, ref)."""
+
+    def __init__(self, text, position=0):
+        self.text, self.position = text, position
+        self.parts = {"meaning": 0.1, "coverage": 0.2, "topic": 0.1}
+        self.ref = f"document:1#{position}"
+
+
+FAQ = (
+    "Veelgestelde vragen. Hoe vaak moet mijn ketel onderhoud krijgen? Een cv-ketel elke twee "
+    "jaar. Hoe vul ik mijn cv-ketel bij? Draai de vulslang op de vulkraan en vul tot de manometer "
+    "tussen 1,5 en 2 bar staat. Sluit daarna beide kranen. Wat kost een monteur? Een bezoek kost "
+    "89 euro voorrijkosten."
+)
+
+
+def test_the_answer_under_the_matching_faq_question_is_chosen():
+    [ask] = replies.customer_asks("Ketel geeft F1", "De waterdruk is 0,4 bar. Hoe vul ik bij?")
+    chosen = [text for text, _p in replies.answer_sentences(ask, [_Passage(FAQ)])]
+    assert chosen and "vulslang" in chosen[0]
+    assert not any("89 euro" in t or "elke twee jaar" in t for t in chosen)
+
+
+def test_a_sentence_without_the_questions_own_words_does_not_answer_it():
+    [ask] = replies.customer_asks(
+        "Dubbel afgeschreven", "Het contract is twee keer geïncasseerd. Kunt u het terugstorten?"
+    )
+    passage = _Passage(
+        "Klanten met een onderhoudscontract betalen geen voorrijkosten. Een contract loopt "
+        "minimaal een jaar en wordt maandelijks geïncasseerd."
+    )
+    assert replies.answer_sentences(ask, [passage]) == []
+
+
 # -- drafts ---------------------------------------------------------------------------------------
 
 

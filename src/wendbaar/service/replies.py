@@ -77,6 +77,10 @@ COVERAGE_WEIGHT = 0.5
 # Below this (similarity + weighted coverage) the best sentence does not answer the ask.
 SENTENCE_MIN = 0.35
 ANSWERED_COVERAGE = 0.5
+# In an FAQ, the sentences under a question holding all of the customer's question words answer
+# it: they get this bonus, and at most this many of them are looked at.
+FAQ_BONUS = 0.3
+FAQ_ANSWER_SENTENCES = 3
 # A sentence that goes on with the previous step of an instruction.
 _CONTINUES = re.compile(
     r"^(?:daarna|vervolgens|dan|daarbij|ook|then|next|after that|afterwards|also|"
@@ -262,18 +266,29 @@ def answer_sentences(ask: Ask, passages: list) -> list[tuple[str, object]]:
     from wendbaar.ai.text.sentences import split_sentences
     from wendbaar.knowledge.ranking import language_of, stems
 
-    candidates = []  # (order, text, passage)
+    language = language_of(ask.query)
+    own = set(stems(ask.text, language)) if ask.is_question else set()
+    candidates, anchored, seen = [], set(), set()  # candidates: (order, text, passage)
     for rank, passage in enumerate(passages):
+        after_anchor = 0
         for index, sentence in enumerate(split_sentences(passage.text)):
             original = " ".join(sentence.text.split())
-            if len(original.split()) < 4 or original.endswith(("?", ":")):
+            if original.endswith("?"):
+                # An FAQ's question that is the customer's question: what follows answers it.
+                asked = set(stems(original, language))
+                after_anchor = FAQ_ANSWER_SENTENCES if own and own <= asked else 0
+                continue
+            follows_anchor, after_anchor = after_anchor > 0, max(0, after_anchor - 1)
+            if len(original.split()) < 4 or original.endswith(":"):
                 continue
             text = _for_customer(original)
-            if text:
+            if text and text not in seen:
+                seen.add(text)
+                if follows_anchor:
+                    anchored.add(len(candidates))
                 candidates.append(((rank, index), text, passage))
     if not candidates:
         return []
-    language = language_of(ask.query)
     ask_stems = set(stems(ask.query, language))
     sentence_stems = [set(stems(text, language)) for _, text, _ in candidates]
     n = len(candidates)
@@ -285,14 +300,26 @@ def answer_sentences(ask: Ask, passages: list) -> list[tuple[str, object]]:
     vectors = embed_texts([ask.query, *(text for _, text, _ in candidates)])
     similarity = vectors[1:] @ vectors[0]
     scores = similarity + COVERAGE_WEIGHT * coverage
+    scores[list(anchored)] += FAQ_BONUS
+    if own:
+        # A sentence that shares none of the question's own words ("bedrag", "terugstorten")
+        # answers something else, however well it matches the rest of the mail.
+        eligible = np.array(
+            [bool(ss & own) or i in anchored for i, ss in enumerate(sentence_stems)]
+        )
+        if not eligible.any():
+            return []
+        scores = np.where(eligible, scores, -1.0)
     best = float(scores.max())
     from wendbaar.knowledge.services import ANSWERABLE_MIN
 
     # The knowledge base's rule decides whether anything answers: a passage that does, or (as a
     # passage of which one sentence answers reads as less similar as a whole) its best sentence.
-    # A sentence holding most of the ask's rare words answers it too ("lekkage", "cv-ketel").
+    # A sentence holding most of the ask's rare words answers it too ("lekkage", "cv-ketel"), and
+    # so does the answer under the FAQ question that is the customer's.
     answered = (
-        any(_answerable(p) for p in passages)
+        bool(anchored)
+        or any(_answerable(p) for p in passages)
         or float(similarity.max()) >= ANSWERABLE_MIN
         or float(coverage.max()) >= ANSWERED_COVERAGE
     )
