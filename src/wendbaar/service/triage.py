@@ -53,6 +53,9 @@ NEIGHBOUR_TAU = 0.05  # similarity 1.0 votes 1, similarity 0.9 votes e^-2
 NEIGHBOUR_SMOOTHING = 0.05
 # The descriptions' weight fades as labelled tickets come in: equal weight at PRIOR_STRENGTH.
 PRIOR_STRENGTH = 30
+# Urgency cues are general knowledge about how customers write, worth more than a description:
+# they keep equal weight with the learned part until this many labelled tickets.
+PRIOR_STRENGTH_BY_FIELD = {"priority": 100}
 PRIOR_TAU = 0.04
 # Priority descriptions say little about how a customer phrases urgency, so before any labelled
 # ticket the urgency cues decide and the description similarity only tips the balance.
@@ -490,7 +493,8 @@ class Triage:
         state = self.fields[name]
         prior, signals = self._prior_logits(name, vectors, texts)
         n = max(state.trained_on, int((self.memory_labels[name] >= 0).sum()))
-        logits = prior * (PRIOR_STRENGTH / (PRIOR_STRENGTH + n))
+        strength = PRIOR_STRENGTH_BY_FIELD.get(name, PRIOR_STRENGTH)
+        logits = prior * (strength / (strength + n))
         contributions = None
         if state.model is not None:
             batch = batch_cache(state.model.vocab)

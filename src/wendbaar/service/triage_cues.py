@@ -366,7 +366,7 @@ URGENCY_THRESHOLDS = (-0.6, 1.0, 4.2)
 URGENCY_SLOPE = 2.0
 # Share of the level probabilities spread evenly: cues are evidence, not certainty, so that one
 # agent correction (a remembered neighbour) can overrule them.
-URGENCY_SMOOTHING = 0.15
+URGENCY_SMOOTHING = 0.25
 
 SENTIMENT_CUES: dict[str, dict[str, float]] = {
     "negative": {
