@@ -1,11 +1,9 @@
 """Drafting a quote from a customer request: lines with why and confidence, open points, customer
 data, house rules that are missing or broken, the pilot's control group, permissions, the CLI."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -397,46 +395,22 @@ def test_engine_failure_keeps_the_request(seller, house_rules, monkeypatch):
     assert AiCall.objects.get(purpose="quotes.draft").outcome == "error"
 
 
-def test_pricing_rule_discount_and_line_source_are_kept(seller, house_rules, monkeypatch):
-    """The engine may give a line a percentage discount and say whether a rule or a match made it."""
-
-    @dataclass
-    class RuledLine:
-        sku: str
-        quantity: Decimal
-        unit: str
-        why: str
-        confidence: float
-        discount_percent: Decimal | None = None
-        discount_why: str = ""
-        source: str = "match"
-
-    def engine(text, catalogue, rules, language):
-        return SimpleNamespace(
-            lines=[
-                RuledLine(
-                    "POORT",
-                    Decimal("2"),
-                    "stuk",
-                    "'poort' -> Tuinpoort",
-                    0.7,
-                    Decimal("10"),
-                    "volume discount",
-                    "rule",
-                ),
-                RuledLine("HEK-180", Decimal("1"), "stuk", "'scherm' -> Tuinscherm", 0.6),
-            ],
-            open_points=[],
-        )
-
-    monkeypatch.setattr(drafting.engine, "draft_lines", engine)
-    quote = draft(seller, "Graag 2 poorten en een scherm.")
-    gate = quote.lines.get(sku="POORT")
-    assert gate.discount_kind == "percentage" and gate.discount_value == 10
-    assert gate.line_total == Decimal("448.20")  # 2 x 249.00 less 10 %
-    assert gate.why["source"] == "rule" and gate.why["words"] == "poort"
-    assert quote.lines.get(sku="HEK-180").why["source"] == "match"
-    assert quote.subtotal == Decimal("448.20") + Decimal("89.95")
+def test_pricing_rules_give_volume_and_customer_discounts(seller, catalogue):
+    """The house rules' volume and customer discounts reach the quote lines; the largest wins."""
+    settings = selectors.quote_settings_get()
+    settings.rules_text = RULES + (
+        '\n[[pricing.volume]]\nsku = "HEK-180"\nfrom_quantity = 6\npercent = 10\n'
+        '\n[[pricing.customers]]\nemail_domain = "example.nl"\npercent = 5\n'
+    )
+    settings.save()
+    quote = draft(seller, MAIL)
+    assert quote.customer_email == "jan.devries@example.nl"
+    panels = quote.lines.get(sku="HEK-180")
+    assert panels.discount_kind == "percentage" and panels.discount_value == 10
+    assert panels.line_total == Decimal("485.73")  # 6 x 89.95 less 10 %
+    assert quote.lines.get(sku="POORT").discount_value == 5
+    assert quote.lines.get(sku="VRK-A").discount_value == 0  # travel never gets a discount
+    assert {line.why["source"] for line in quote.lines.all()} == {"rule"}
 
 
 def test_preview_saves_nothing_and_tries_other_rules(house_rules):

@@ -9,7 +9,6 @@ makes those by hand, so the two groups can be compared.
 
 import re
 import time
-import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -65,15 +64,11 @@ def rules_check(rules_text: str, *, organisation=None) -> RulesCheck:
     if len(text) > MAX_RULES_CHARS:
         return RulesCheck(error=_("The house rules are longer than 200,000 characters."))
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return RulesCheck(error=_("Not valid TOML: %(error)s") % {"error": exc})
-    try:
-        parsed = rules_module.parse_rules(data)
+        parsed = rules_module.parse_rules_text(text)
     except rules_module.RulesError as exc:
         return RulesCheck(error=str(exc))
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
-        # parse_rules expects tables where the text may hold something else
+        # a value of a kind the format does not expect where validation did not look
         return RulesCheck(error=_("The rules do not follow the format: %(error)s") % {"error": exc})
     known = set(
         CatalogueItem.objects.for_organisation(organisation or organisation_get())
@@ -305,6 +300,7 @@ def _row(item: CatalogueItem) -> dict:
         "description": item.description,
         "category": item.category,
         "price": item.price,
+        "cost_price": item.cost_price,
     }
 
 
@@ -377,10 +373,12 @@ def draft_preview(
     rules_text: str | None = None,
     language: str | None = None,
     organisation=None,
+    customer: dict | None = None,
 ) -> Preview:
     """What the engine drafts for a request with the organisation's catalogue, without saving.
 
-    `rules_text` tries other house rules than the stored ones (the rules page's dry run)."""
+    `rules_text` tries other house rules than the stored ones (the rules page's dry run);
+    `customer` (email, company) lets the pricing rules give customer discounts."""
     organisation = organisation or organisation_get()
     text = (request_text or "")[:MAX_REQUEST_CHARS]
     language = language if language in ("nl", "en") else language_detect(text)
@@ -399,7 +397,11 @@ def draft_preview(
     started = time.monotonic()
     try:
         result = engine.draft_lines(
-            engine_text(text), [_row(i) for i in items.values()], check.rules, language
+            engine_text(text),
+            [_row(i) for i in items.values()],
+            check.rules,
+            language,
+            customer=customer,
         )
     except Exception as exc:  # a failing engine must never lose the request
         with translation.override(language):
@@ -599,10 +601,15 @@ def quote_draft_create(
         )
         return quote
     quote.save(update_fields=fields)
-    preview = draft_preview(request_text=text, language=language, organisation=organisation)
+    preview = draft_preview(
+        request_text=text,
+        language=language,
+        organisation=organisation,
+        customer={"email": quote.customer_email, "company": quote.customer_company},
+    )
     _log_call(actor=actor, preview=preview, text=text)
     for line in preview.lines:
-        added = services.quote_line_add(
+        services.quote_line_add(
             quote=quote,
             actor=actor,
             item=preview.items[line.sku],
@@ -611,14 +618,9 @@ def quote_draft_create(
             why=line.why,
             confidence=line.confidence,
             is_drafted=True,
+            discount_kind=DiscountKind.PERCENTAGE if line.discount_percent else "",
+            discount_value=line.discount_percent or Decimal("0"),
         )
-        if line.discount_percent:
-            # quote_line_add takes no discount yet; pricing rules give a percentage per line
-            added.discount_kind = DiscountKind.PERCENTAGE
-            added.discount_value = line.discount_percent
-            added.save(update_fields=["discount_kind", "discount_value"])
-    if any(line.discount_percent for line in preview.lines):
-        services.quote_recalculate(quote=quote)
     quote.refresh_from_db()
     quote.open_points = preview.open_points
     quote.covering_letter = covering_letter(
