@@ -310,6 +310,10 @@ PLANNING_CALENDAR_MAX_BYTES = env.int("PLANNING_CALENDAR_MAX_BYTES", default=10 
 PLANNING_CALENDAR_TIMEOUT_SECONDS = env.float("PLANNING_CALENDAR_TIMEOUT_SECONDS", default=15.0)
 PLANNING_SOLVE_SECONDS = env.float("PLANNING_SOLVE_SECONDS", default=20.0)
 
+# The address customers reach this installation at (https://offerte.example.nl): accept links in
+# quotes sent without a browser request (CLI, background tasks) are built on it.
+WENDBAAR_BASE_URL = env.str("WENDBAAR_BASE_URL", default="")
+
 # API tokens: their prefix makes leaked tokens easy to recognise by secret scanners.
 API_TOKEN_PREFIX = "wb"  # noqa: S105
 
