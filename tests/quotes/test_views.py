@@ -113,3 +113,13 @@ def test_item_page_shows_price_history_but_cost_only_to_managers(alice, manager,
 
 def test_item_page_of_unknown_item_is_404(alice, client_for):
     assert client_for(alice).get(reverse("quotes:catalogue_item", args=[999])).status_code == 404
+
+
+def test_quote_list_links_managers_to_house_rules_and_pilot(manager, team_a, client_for):
+    page = client_for(manager).get(reverse("quotes:quote_list"))
+    assert reverse("quotes:rules").encode() in page.content
+    assert reverse("quotes:pilot").encode() in page.content
+    seller = UserFactory(email="seller@example.nl", teams=[team_a], role_codes=["sales"])
+    page = client_for(seller).get(reverse("quotes:quote_list"))
+    assert reverse("quotes:rules").encode() not in page.content
+    assert reverse("quotes:pilot").encode() not in page.content

@@ -131,6 +131,7 @@ def quote_list(request):
         "can_work": can_work,
         "can_approve": selectors.quote_can_approve(request.user),
         "waiting_count": waiting.count() if selectors.quote_can_approve(request.user) else 0,
+        "can_manage": selectors.catalogue_can_edit(request.user),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "quotes/quote_list.html#rows", context)
