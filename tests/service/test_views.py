@@ -81,7 +81,7 @@ def test_ticket_page_shows_thread_triage_with_signals_and_escapes_customer_text(
     assert 'data-testid="prediction-priority"' in html and "lekkage" in html
     assert "%" in html
     # the question can become a quote: the link preselects this ticket
-    assert f'{reverse("quotes:quote_new")}?ticket={ticket.pk}' in html
+    assert f"{reverse('quotes:quote_new')}?ticket={ticket.pk}" in html
 
 
 def test_correcting_a_prediction_is_stored_and_moves_the_ticket(alice, bob, tickets, client_for):
