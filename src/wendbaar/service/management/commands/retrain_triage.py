@@ -18,3 +18,9 @@ class Command(BaseCommand):
             before = row.accuracy_before.get(field)
             show = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
             self.stdout.write(f"  {field}: accuracy {show(before)} -> {show(after)}")
+        if row.is_active:
+            self.stdout.write("The new model is in use.")
+        else:
+            self.stdout.write(
+                "The new model scored worse on the held-out tickets; the earlier model stays in use."
+            )
