@@ -46,7 +46,7 @@ def url(quote) -> str:
 def test_customer_sees_the_summary_and_downloads_the_pdf_without_an_account(issued):
     page = Client().get(url(issued))
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     assert issued.number.encode() in page.content
     assert "€1,866.52".encode() in page.content
     assert b'data-testid="public-form"' in page.content

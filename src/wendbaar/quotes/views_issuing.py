@@ -185,12 +185,14 @@ def _too_many(request) -> bool:
 
 
 def _private(view):
-    """The link is the key: keep it out of Referer headers, caches and search engines."""
+    """The link is the key: keep it out of Referer headers to other sites, caches and search
+    engines. "same-origin", not "no-referrer": with no referrer at all browsers send the form's
+    POST with `Origin: null`, and Django's CSRF check refuses the customer's answer."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
         return response
