@@ -79,6 +79,19 @@ def test_summary_csv_has_one_row_per_quote_with_the_answer(seller):
     assert row["besloten door"] == "Jan Jansen" and row["besloten op"]
 
 
+def test_customer_text_cannot_become_a_spreadsheet_formula(seller):
+    # The customer's name comes from a pasted e-mail, the answer's name from the public page.
+    quote = make_quote(seller, customer_company='=HYPERLINK("http://evil.example","x")')
+    quote = issuing.quote_issue(quote=quote, actor=seller)
+    issuing.quote_decide(token=issuing.accept_token_make(quote), accept=True, name="@SUM(1+1)")
+    quote.refresh_from_db()
+    (summary,) = rows(export.summary_csv([quote]))
+    assert summary["klant"] == "'" + quote.customer_company
+    assert summary["besloten door"] == "'@SUM(1+1)"
+    assert all(r["klant"].startswith("'=") for r in rows(export.lines_csv([quote])))
+    assert amount(summary["totaal incl. btw"]) == quote.total  # amounts stay numbers
+
+
 def test_ubl_is_a_well_formed_quotation_with_consistent_amounts(seller):
     make_template()
     quote = issuing.quote_issue(quote=make_quote(seller), actor=seller)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from wendbaar.audit.models import AuditEvent
+from wendbaar.common.spreadsheet import csv_cell
 
 EXPORT_COLUMNS = [
     "at", "actor_id", "actor_label", "token_label", "ip", "channel", "action",
@@ -49,12 +50,6 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet programs run cells that start with these as formulas (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def audit_event_csv_rows(events: QuerySet[AuditEvent]) -> Iterator[str]:
     """The events as CSV lines, streamed so a large export never sits in memory."""
     import json
@@ -69,5 +64,5 @@ def audit_event_csv_rows(events: QuerySet[AuditEvent]) -> Iterator[str]:
                 value = value.isoformat()
             elif column == "data":
                 value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-            row.append(_cell(value))
+            row.append(csv_cell(value))
         yield writer.writerow(row)

@@ -21,6 +21,7 @@ from xml.etree import ElementTree as ET
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from wendbaar.common.spreadsheet import csv_cell
 from wendbaar.quotes import pdf, selectors
 from wendbaar.quotes.choices import QuoteStatus, VatRate
 from wendbaar.quotes.models import Quote
@@ -108,11 +109,11 @@ def lines_csv(quotes) -> str:
                     quote.number,
                     _date(quote),
                     quote.status,
-                    _customer(quote),
-                    line.sku,
-                    line.description,
+                    csv_cell(_customer(quote)),
+                    csv_cell(line.sku),
+                    csv_cell(line.description),
                     _amount(line.quantity.normalize()),
-                    line.unit,
+                    csv_cell(line.unit),
                     _amount(line.unit_price),
                     _vat(line.vat_rate),
                     _amount(line.line_total),
@@ -133,15 +134,15 @@ def summary_csv(quotes) -> str:
                 _date(quote),
                 quote.valid_until.isoformat() if quote.valid_until else "",
                 quote.status,
-                _customer(quote),
-                quote.customer_email,
+                csv_cell(_customer(quote)),
+                csv_cell(quote.customer_email),
                 _amount(quote.subtotal),
                 _amount(quote.discount_total),
                 _amount(quote.vat_total),
                 _amount(quote.total),
                 _local(quote.sent_at),
                 _local(quote.decided_at),
-                quote.decided_by_name,
+                csv_cell(quote.decided_by_name),
             ]
         )
     return out.getvalue()
