@@ -95,3 +95,30 @@ def test_when_the_engine_fails_the_cue_words_decide(receive, monkeypatch):
     monkeypatch.setattr(learning, "engine_for", broken)
     ticket = receive("Lekkage! Spoed!", subject="Lekkage").ticket
     assert ticket.triage_engine == "cue-words-1" and ticket.priority == "urgent"
+
+
+def test_a_correction_made_while_training_counts_for_the_next_retrain(
+    alice, queues, organisation, monkeypatch
+):
+    importer.tickets_import(actor=alice, data=_history())
+    first, second = Ticket.objects.filter(external_ref__in=["H0-2", "H1-2"]).order_by("pk")
+    services.triage_correct(actor=alice, ticket=first, field_name="priority", value="urgent")
+    build = learning._build_engine
+
+    def engine_that_trains_slowly(*args, **kwargs):
+        engine = build(*args, **kwargs)
+        fit = engine.fit
+
+        def fit_while_an_agent_corrects(examples):
+            report = fit(examples)
+            services.triage_correct(actor=alice, ticket=second, field_name="priority", value="low")
+            return report
+
+        engine.fit = fit_while_an_agent_corrects
+        return engine
+
+    monkeypatch.setattr(learning, "_build_engine", engine_that_trains_slowly)
+    row = learning.triage_retrain(organisation=organisation)
+    assert row.corrections == 1
+    late = TriageCorrection.objects.get(ticket=second)
+    assert late.consumed_at is None  # not trained on yet: the next retrain learns from it

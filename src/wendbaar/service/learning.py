@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wendbaar.accounts.models import Organisation
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.service import classify
@@ -164,6 +165,13 @@ def triage_retrain(*, organisation, actor=None) -> TriageModel:
     held-out tickets; otherwise it is kept (inactive) for the record and the old one stays."""
     from wendbaar.service import triage
 
+    # The corrections this retrain learns from, fixed before training: one an agent makes while
+    # the model trains stays unconsumed and counts for the next retrain.
+    correction_ids = list(
+        TriageCorrection.objects.filter(
+            ticket__organisation=organisation, consumed_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
     examples = _examples(organisation)
     if len(examples) < triage.MIN_TRAIN:
         raise BusinessRuleError(
@@ -175,9 +183,7 @@ def triage_retrain(*, organisation, actor=None) -> TriageModel:
     # stays as it is when the new model turns out worse.
     engine = _build_engine(organisation, _active_model(organisation), _queues(organisation))
     report = engine.fit(examples)
-    corrections = TriageCorrection.objects.filter(
-        ticket__organisation=organisation, consumed_at__isnull=True
-    )
+    corrections = TriageCorrection.objects.filter(pk__in=correction_ids)
     before = {f.field: f.accuracy_before for f in report.fields}
     after = {f.field: f.accuracy_after for f in report.fields}
     worse = is_worse(before, after)
@@ -191,7 +197,7 @@ def triage_retrain(*, organisation, actor=None) -> TriageModel:
             engine=ENGINE_NAME,
             state=engine.to_bytes(),
             examples=len(examples),
-            corrections=corrections.count(),
+            corrections=len(correction_ids),
             accuracy_before=before,
             accuracy_after=after,
             is_active=not worse,
@@ -222,6 +228,8 @@ def triage_model_activate(*, actor, model: TriageModel) -> TriageModel:
             code="forbidden",
             status_code=403,
         )
+    # One activation at a time: two managers at once could otherwise leave two models in use.
+    Organisation.objects.select_for_update().get(pk=model.organisation_id)
     TriageModel.objects.filter(organisation=model.organisation, is_active=True).exclude(
         pk=model.pk
     ).update(is_active=False)
@@ -280,7 +288,6 @@ def triage_retrain_request(*, actor, organisation, reason: str = "manual") -> bo
     """Queue a retrain in the background unless one is already queued; True when queued.
 
     The organisation row is locked while checking, so two requests at once queue one retrain."""
-    from wendbaar.accounts.models import Organisation
     from wendbaar.service.tasks import triage_retrain_task
 
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
