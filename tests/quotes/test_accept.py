@@ -28,6 +28,7 @@ def seller(team_a):
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.WENDBAAR_BASE_URL = ""  # links come from the request unless a test configures one
     cache.clear()
     yield
     cache.clear()
@@ -190,6 +191,39 @@ def test_a_renewed_link_invalidates_the_old_one(issued, seller):
     renewed.refresh_from_db()
     assert renewed.status == "issued"
     assert Client().get(url(renewed)).status_code == 200
+
+
+def test_a_link_renewed_while_the_answer_comes_in_changes_nothing(issued, seller, monkeypatch):
+    token = issuing.accept_token_make(issued)
+    found = issuing.accept_token_quote
+
+    def renewed_right_after_the_check(token):
+        quote = found(token)  # the old link still matched here ...
+        issuing.quote_accept_link_renew(quote=issued, actor=seller)  # ... then it is renewed
+        return quote
+
+    monkeypatch.setattr(issuing, "accept_token_quote", renewed_right_after_the_check)
+    with pytest.raises(Quote.DoesNotExist):
+        issuing.quote_decide(token=token, accept=True, name="Jan")
+    issued.refresh_from_db()
+    assert issued.status == "issued" and issued.decided_by_name == ""
+    assert not AuditEvent.objects.filter(action="quotes.quote_accepted").exists()
+
+
+def test_the_makers_mail_links_to_the_configured_address(
+    issued, seller, settings, django_capture_on_commit_callbacks
+):
+    settings.WENDBAAR_BASE_URL = "https://offerte.example.nl"
+    settings.ALLOWED_HOSTS = ["*"]  # a loose host setting: the customer's Host reaches the view
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client(HTTP_HOST="evil.example").post(
+            url(issued), {"name": "Jan", "decision": "accept"}
+        )
+    assert response.status_code == 302
+    issued.refresh_from_db()
+    assert issued.status == "accepted"
+    body = mail.outbox[0].body
+    assert f"https://offerte.example.nl/quotes/{issued.pk}/" in body and "evil" not in body
 
 
 def test_a_name_is_required(issued):

@@ -29,6 +29,7 @@ BASE = "https://wendbaar.example/"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.WENDBAAR_BASE_URL = ""  # links come from the request unless a test configures one
 
 
 @pytest.fixture
@@ -236,6 +237,78 @@ def test_a_refused_mail_records_nothing_as_sent(seller, settings):
     assert quote.status == "issued"  # still issued: the PDF and link are valid
     assert quote.sent_at is None and quote.sent_to == ""
     assert not AuditEvent.objects.filter(action="quotes.quote_sent").exists()
+
+
+def refusing_mail_server(settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+
+
+def test_a_refused_mail_leaves_no_orphan_pdf(seller, settings):
+    quote = issuing.quote_issue(quote=make_quote(seller), actor=seller)
+    quote.pdf.storage.delete(quote.pdf.name)
+    Quote.objects.filter(pk=quote.pk).update(pdf="")  # issued without a stored PDF (e.g. older)
+    refusing_mail_server(settings)
+    with pytest.raises(BusinessRuleError) as caught:
+        issuing.quote_send(quote=quote, actor=seller, base_url=BASE)
+    assert caught.value.code == "send_failed"
+    quote.refresh_from_db()
+    assert quote.status == "issued" and quote.sent_at is None and quote.sent_to == ""
+    # The PDF made for the mail is the quote's own (the link in it is valid), never an orphan.
+    root = settings.MEDIA_ROOT
+    assert [p.relative_to(root).as_posix() for p in root.rglob("*.pdf")] == [quote.pdf.name]
+    assert not AuditEvent.objects.filter(action="quotes.quote_sent").exists()
+
+
+def test_a_send_failing_before_the_mail_removes_the_new_pdf(seller, settings):
+    quote = issuing.quote_issue(quote=make_quote(seller), actor=seller)
+    quote.pdf.storage.delete(quote.pdf.name)
+    Quote.objects.filter(pk=quote.pk).update(pdf="")
+    settings.WENDBAAR_BASE_URL = ""
+    with pytest.raises(BusinessRuleError) as caught:
+        issuing.quote_send(quote=quote, actor=seller)  # no address: the first step rolls back
+    assert caught.value.code == "no_base_url"
+    quote.refresh_from_db()
+    assert not quote.pdf and quote.sent_at is None
+    assert not list(settings.MEDIA_ROOT.rglob("*.pdf")) and not mail.outbox
+
+
+def test_the_mail_is_sent_outside_any_transaction(seller, smtp_server, monkeypatch):
+    from django.db import connection
+
+    quote = issuing.quote_issue(quote=make_quote(seller), actor=seller)
+    nonce = quote.accept_nonce
+    seen = {}
+    real_send = issuing.EmailMessage.send
+
+    def send(self, *args, **kwargs):
+        seen["atomic_blocks"] = len(connection.atomic_blocks)
+        seen["committed_nonce"] = Quote.objects.get(pk=quote.pk).accept_nonce
+        seen["sent_at"] = Quote.objects.get(pk=quote.pk).sent_at
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(issuing.EmailMessage, "send", send)
+    outer = len(connection.atomic_blocks)  # the test's own wrapping transaction
+    sent = issuing.quote_send(quote=quote, actor=seller, base_url=BASE)
+    assert seen == {"atomic_blocks": outer, "committed_nonce": nonce, "sent_at": None}
+    assert sent.sent_at is not None and sent.sent_to == "klant@example.com"
+    assert wait_for(smtp_server)[0].rcpt_tos == ["klant@example.com"]
+    assert AuditEvent.objects.filter(action="quotes.quote_sent").count() == 1
+
+
+def test_the_configured_address_wins_over_the_requests_host(seller, settings):
+    settings.WENDBAAR_BASE_URL = "https://offerte.example.nl"
+    quote = issuing.quote_issue(quote=make_quote(seller), actor=seller)
+    issuing.quote_send(quote=quote, actor=seller, base_url="https://evil.example/")
+    body = mail.outbox[0].body
+    assert "https://offerte.example.nl/quotes/accept/" in body and "evil.example" not in body
+    assert issuing.accept_url(quote, base_url="https://evil.example/").startswith(
+        "https://offerte.example.nl/quotes/accept/"
+    )
 
 
 def test_send_refuses_a_draft_a_bad_address_and_no_address(seller):

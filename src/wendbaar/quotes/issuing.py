@@ -74,9 +74,12 @@ def accept_token_quote(token: str) -> Quote | None:
 
 
 def accept_url(quote: Quote, *, base_url: str = "") -> str:
-    """The absolute accept link; the base comes from the request, else WENDBAAR_BASE_URL."""
+    """The absolute accept link; the base is WENDBAAR_BASE_URL when it is set, else the request's.
+
+    The configured address wins so that the Host header of whoever triggers a mail cannot choose
+    where the link points."""
     path = reverse("quotes:public_quote", kwargs={"token": accept_token_make(quote)})
-    base = (base_url or getattr(settings, "WENDBAAR_BASE_URL", "") or "").rstrip("/")
+    base = _base_url(base_url)
     if not base.startswith(("http://", "https://")):
         raise BusinessRuleError(
             _("The address of this installation is unknown, so the accept link cannot be made."),
@@ -84,6 +87,11 @@ def accept_url(quote: Quote, *, base_url: str = "") -> str:
             status_code=400,
         )
     return f"{base}{path}"
+
+
+def _base_url(base_url: str = "") -> str:
+    """The installation's address for links in mails: WENDBAAR_BASE_URL, else the given one."""
+    return (getattr(settings, "WENDBAAR_BASE_URL", "") or base_url or "").rstrip("/")
 
 
 def _new_nonce() -> str:
@@ -194,51 +202,77 @@ def quote_send(
             status_code=400,
         ) from exc
     message = (message or "").strip()[:5000]
-    with transaction.atomic():
-        quote = (
-            Quote.objects.select_for_update()
-            .select_related("organisation", "template", "created_by")
-            .get(pk=quote.pk)
-        )
-        if quote.status != QuoteStatus.ISSUED:
-            raise BusinessRuleError(
-                _("Only an issued quote can be sent; this one is %(status)s.")
-                % {"status": QuoteStatus(quote.status).label},
-                code="not_issued",
+    # 1. A short locked transaction: check the status, store a missing PDF and accept link, and
+    # build the mail. Nothing waits for the mail server while the row is locked, and the link in
+    # the mail is committed before the mail leaves.
+    stored = ""
+    try:
+        with transaction.atomic():
+            quote = (
+                Quote.objects.select_for_update()
+                .select_related("organisation", "template", "created_by")
+                .get(pk=quote.pk)
             )
-        if quote.valid_until and quote.valid_until < timezone.localdate():
-            raise BusinessRuleError(
-                _("Quote %(number)s expired on %(date)s; it can no longer be sent.")
-                % {"number": quote.number, "date": quote.valid_until.isoformat()},
-                code="quote_expired",
-            )
-        if not quote.pdf:
-            _pdf_save(quote)
-        if not quote.accept_nonce:
-            quote.accept_nonce = _new_nonce()
-        quote.sent_at = timezone.now()
-        quote.sent_to = to
-        quote.save(update_fields=["pdf", "accept_nonce", "sent_at", "sent_to", "updated_at"])
-        mail = _quote_mail(quote, to=to, message=message, actor=actor, base_url=base_url)
-        audit_log(
-            actor=actor,
-            action="quotes.quote_sent",
-            target=quote,
-            data={"to": to, "with_message": bool(message)},
-        )
-        try:
-            mail.send()
-        except (OSError, smtplib.SMTPException) as exc:
-            logger.warning("Quote %s could not be sent: %s", quote.number, exc)
-            raise BusinessRuleError(
-                _(
-                    "The mail server did not accept the quote (%(error)s); nothing was sent. "
-                    "The quote stays issued; try sending again."
+            if quote.status != QuoteStatus.ISSUED:
+                raise BusinessRuleError(
+                    _("Only an issued quote can be sent; this one is %(status)s.")
+                    % {"status": QuoteStatus(quote.status).label},
+                    code="not_issued",
                 )
-                % {"error": exc},
-                code="send_failed",
-                status_code=502,
-            ) from exc
+            if quote.valid_until and quote.valid_until < timezone.localdate():
+                raise BusinessRuleError(
+                    _("Quote %(number)s expired on %(date)s; it can no longer be sent.")
+                    % {"number": quote.number, "date": quote.valid_until.isoformat()},
+                    code="quote_expired",
+                )
+            fields = []
+            if not quote.pdf:
+                stored = _pdf_save(quote)
+                fields.append("pdf")
+            if not quote.accept_nonce:
+                quote.accept_nonce = _new_nonce()
+                fields.append("accept_nonce")
+            if fields:
+                quote.save(update_fields=[*fields, "updated_at"])
+            mail = _quote_mail(quote, to=to, message=message, actor=actor, base_url=base_url)
+    except Exception:
+        if stored:  # nothing was saved, so the new file belongs to nothing
+            quote.pdf.storage.delete(stored)
+        raise
+    # 2. The mail, outside any transaction. A refusal leaves the quote issued and not sent.
+    try:
+        mail.send()
+    except (OSError, smtplib.SMTPException) as exc:
+        logger.warning("Quote %s could not be sent: %s", quote.number, exc)
+        raise BusinessRuleError(
+            _(
+                "The mail server did not accept the quote (%(error)s); nothing was sent. "
+                "The quote stays issued; try sending again."
+            )
+            % {"error": exc},
+            code="send_failed",
+            status_code=502,
+        ) from exc
+    # 3. A second short transaction records that it was sent.
+    try:
+        with transaction.atomic():
+            quote = (
+                Quote.objects.select_for_update()
+                .select_related("organisation", "template", "created_by")
+                .get(pk=quote.pk)
+            )
+            quote.sent_at = timezone.now()
+            quote.sent_to = to
+            quote.save(update_fields=["sent_at", "sent_to", "updated_at"])
+            audit_log(
+                actor=actor,
+                action="quotes.quote_sent",
+                target=quote,
+                data={"to": to, "with_message": bool(message)},
+            )
+    except Exception:
+        logger.exception("Quote %s was mailed to %s, but recording that failed", quote.number, to)
+        raise
     return quote
 
 
@@ -318,7 +352,14 @@ def quote_decide(
         quote.refresh_from_db()
         return Decision("expired", quote)
     with transaction.atomic():
-        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        # The nonce again, under the lock: a link renewed since the check above no longer counts.
+        quote = (
+            Quote.objects.select_for_update()
+            .filter(pk=quote.pk, accept_nonce=quote.accept_nonce)
+            .first()
+        )
+        if quote is None:
+            raise Quote.DoesNotExist
         if quote.status in DECIDED:
             return Decision("already", quote)
         if quote.status == QuoteStatus.EXPIRED:
@@ -354,7 +395,7 @@ def quote_decision_notify(*, quote: Quote, base_url: str = "") -> bool:
         return False
     with translation.override(getattr(maker, "language", "") or settings.LANGUAGE_CODE):
         context = {"quote": quote, "maker": maker, "accepted": quote.status == QuoteStatus.ACCEPTED}
-        base = (base_url or getattr(settings, "WENDBAAR_BASE_URL", "") or "").rstrip("/")
+        base = _base_url(base_url)
         context["link"] = ""
         if base:  # a link in a mail must be absolute; without a known address it is left out
             context["link"] = base + reverse("quotes:quote_detail", kwargs={"pk": quote.pk})
