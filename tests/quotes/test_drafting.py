@@ -205,6 +205,68 @@ def test_open_points_and_confidence_are_stored(seller, house_rules):
     assert quote.draft_confidence == pytest.approx(mean * 0.9, abs=0.001)
 
 
+MARGIN_RULES = (
+    RULES
+    + """
+[pricing]
+minimum_margin = 25
+
+[[pricing.volume]]
+sku = "HEK-180"
+from_quantity = 5
+percent = 20
+"""
+)
+
+# Figures a seller may not learn: POORT's 7.6 % margin, the 25 % minimum, HEK-180's 33.3 % margin.
+MARGIN_FIGURES = ("7.6", "7,6", "25", "33.3", "33,3")
+
+
+@pytest.fixture
+def margin_rules(catalogue):
+    """Cost prices and a minimum margin: the gate's list price is too thin, the fence's 20 %
+    volume discount is capped (89.95 with cost 60 keeps 25 % only up to 11.06 % off)."""
+    CatalogueItem.objects.filter(pk=catalogue["POORT"].pk).update(cost_price=Decimal("230.00"))
+    CatalogueItem.objects.filter(pk=catalogue["HEK-180"].pk).update(cost_price=Decimal("60.00"))
+    settings = selectors.quote_settings_get()
+    settings.rules_text = MARGIN_RULES
+    settings.save()
+    return settings
+
+
+def assert_no_margin_figures(text: str) -> None:
+    import re
+
+    assert not re.search(r"marge \d|margin \d|\d\s*% (door|by) minimum", text), text
+    assert not any(figure in text for figure in MARGIN_FIGURES), text
+
+
+def test_below_margin_open_points_and_why_name_no_margin_figures(seller, margin_rules):
+    assert not selectors.catalogue_can_edit(seller)
+    quote = draft(seller)
+    lines = {line.sku: line for line in quote.lines.all()}
+    assert lines["HEK-180"].discount_value == Decimal("11.06")  # the cap still applies
+    assert lines["POORT"].discount_value == 0
+    point = next(p for p in quote.open_points if p.startswith("POORT"))
+    assert point == "POORT: catalogusprijs ligt onder de minimummarge; overleg met financiën"
+    for text in quote.open_points:
+        assert_no_margin_figures(text)
+        assert "%" not in text
+    for line in lines.values():
+        assert_no_margin_figures(line.why["text"])
+    copilot_draft = Draft.objects.get(pk=quote.copilot_draft_id)
+    assert_no_margin_figures(copilot_draft.text)
+    preview = drafting.draft_preview(request_text=MAIL)
+    fence = next(line for line in preview.lines if line.sku == "HEK-180")
+    assert (
+        fence.discount_why
+        == "volumekorting 20% vanaf 5 stuk; korting begrensd door de minimummarge"
+    )
+    for line in preview.lines:
+        assert_no_margin_figures(line.discount_why)
+        assert "11.06" not in line.discount_why
+
+
 def test_copilot_draft_has_one_source_per_catalogue_row_and_the_call_is_logged(
     seller, house_rules, catalogue
 ):
@@ -236,7 +298,7 @@ def test_nothing_priceable_gives_a_quote_without_lines_and_an_open_point(seller,
 
 @pytest.mark.parametrize(
     ("rules_text", "expected"),
-    [("", "not set up"), ("[labour]\nstandard = 'ARB-UUR'\n", "invalid"), ("[[x", "invalid")],
+    [("", "niet ingesteld"), ("[labour]\nstandard = 'ARB-UUR'\n", "ongeldig"), ("[[x", "ongeldig")],
 )
 def test_missing_or_broken_rules_give_a_clear_open_point_not_a_crash(
     seller, catalogue, rules_text, expected
@@ -247,7 +309,9 @@ def test_missing_or_broken_rules_give_a_clear_open_point_not_a_crash(
     quote = draft(seller)
     assert not quote.lines.exists()
     assert len(quote.open_points) == 1
-    assert expected in quote.open_points[0] and "house rules" in quote.open_points[0]
+    assert (
+        expected in quote.open_points[0] and "huisregels" in quote.open_points[0]
+    )  # Dutch request
     assert quote.customer_email == "jan.devries@example.nl"  # the request is kept all the same
     assert quote.copilot_draft is None  # the engine did not run: no AI output
 
@@ -391,7 +455,7 @@ def test_engine_failure_keeps_the_request(seller, house_rules, monkeypatch):
     monkeypatch.setattr(drafting.engine, "draft_lines", broken)
     quote = draft(seller)
     assert not quote.lines.exists()
-    assert "failed" in quote.open_points[0]
+    assert "liep vast" in quote.open_points[0]  # the quote's language
     assert AiCall.objects.get(purpose="quotes.draft").outcome == "error"
 
 

@@ -10,10 +10,12 @@ from django.test import Client
 from tests.quotes.test_drafting import (  # noqa: F401
     MAIL,
     RULES,
+    assert_no_margin_figures,
     catalogue,
     house_rules,
     make_ticket,
     manager,
+    margin_rules,
     seller,
 )
 from wendbaar.quotes import selectors
@@ -101,6 +103,28 @@ def test_preview_with_other_rules_is_for_rule_editors(seller, manager, house_rul
     assert response.status_code == 200
     assert response.json()["lines"] == []
     assert "TOML" in response.json()["rules_error"]
+
+
+def test_seller_learns_no_margin_figures_from_draft_or_preview(seller, margin_rules, client_for):
+    client = client_for(seller)
+    response = post(client, "/api/quotes/draft/preview", {"request_text": MAIL})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert_no_margin_figures(json.dumps(body["open_points"]))
+    lines = {line["sku"]: line for line in body["lines"]}
+    assert lines["HEK-180"]["discount_percent"] == "11.06"
+    assert "minimummarge" in lines["HEK-180"]["discount_why"]
+    for line in body["lines"]:
+        assert_no_margin_figures(line["discount_why"])
+        assert "11.06" not in line["discount_why"]
+        assert_no_margin_figures(line["why"]["text"])
+    assert any(p.startswith("POORT") and "minimummarge" in p for p in body["open_points"])
+    response = post(client, "/api/quotes/draft", {"request_text": MAIL})
+    assert response.status_code == 201, response.content
+    drafted = response.json()
+    assert_no_margin_figures(json.dumps(drafted["open_points"]))
+    for line in drafted["lines"]:
+        assert_no_margin_figures(line["why"]["text"])
 
 
 def test_rules_get_and_put(manager, seller, catalogue, client_for):

@@ -267,6 +267,40 @@ def test_demo_pricing_rules(demo):
     assert any("omvormer" in p for p in draft.open_points)  # more panels than the inverter takes
 
 
+@pytest.mark.parametrize(
+    ("language", "thin", "capped"),
+    [
+        ("nl", "catalogusprijs ligt onder de minimummarge", "begrensd door de minimummarge"),
+        ("en", "list price is below the minimum margin", "limited by the minimum margin"),
+    ],
+)
+def test_margin_checks_name_no_margin_figures(demo, language, thin, capped):
+    """Open points and discount texts reach every quote worker: no margin or cap figures."""
+    import re
+
+    rows, rules = demo
+    rows = [dict(row) for row in rows]
+    by_sku = {row["sku"]: row for row in rows}
+    by_sku["ZP-410"]["cost_price"] = D(by_sku["ZP-410"]["price"]) * D("0.877")  # 12.3 % margin
+    # 22 % margin: the 5 % volume discount is capped to keep the 20 % minimum
+    by_sku["RAD-T22-1000"]["cost_price"] = D(by_sku["RAD-T22-1000"]["price"]) * D("0.78")
+    draft = draft_lines("16 zonnepanelen op het schuine dak in Baarn", rows, rules, language)
+    lines = {line.sku: line for line in draft.lines}
+    assert lines["ZP-410"].discount_percent is None
+    point = next(p for p in draft.open_points if p.startswith("ZP-410"))
+    assert thin in point and not re.search(r"\d", point.removeprefix("ZP-410")), point
+    draft = draft_lines(
+        "Wij willen 6 radiatoren van 60x100 vervangen, Leusden", rows, rules, language
+    )
+    line = {line.sku: line for line in draft.lines}["RAD-T22-1000"]
+    assert D(0) < line.discount_percent < D(5)
+    assert capped in line.discount_why, line.discount_why
+    assert str(line.discount_percent) not in line.discount_why
+    assert "20" not in line.discount_why, line.discount_why
+    for text in [*draft.open_points, *(line.why for line in draft.lines)]:
+        assert "marge" not in text and "margin" not in text, text
+
+
 def test_demo_matcher_prices_a_clear_item_no_rule_covers(demo):
     rows, rules = demo
     draft = draft_lines("Graag 5 uur dakdekker voor de dakdoorvoer, Leusden", rows, rules, "nl")

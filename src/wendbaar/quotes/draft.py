@@ -1103,7 +1103,8 @@ def _apply_pricing(b: Builder, lines: list[Line], customer: dict) -> None:
     Volume discounts apply to their SKU or category from a quantity on; customer discounts to every
     line but travel. A discount is capped so the line keeps the minimum margin; a list price that
     is already below the minimum margin is flagged as an open point. Lines without a cost price
-    cannot be checked against the margin.
+    cannot be checked against the margin. Open points and `discount_why` never name a margin or
+    the cap's figures: they reach every quote worker, and margins are for catalogue editors only.
     """
     pricing = b.rules.pricing
     if not (pricing.volume or pricing.customers or pricing.minimum_margin is not None):
@@ -1142,15 +1143,17 @@ def _apply_pricing(b: Builder, lines: list[Line], customer: dict) -> None:
         if minimum is not None and price and price > 0 and cost is not None:
             margin = (price - cost) / price * hundred
             if margin < minimum:
+                # no figures: cost prices and margins are for catalogue editors only, and open
+                # points are shown to every quote worker
                 b.point(
-                    f"{line.sku}: marge {margin:.1f}% ligt onder de minimummarge van {minimum}%",
-                    f"{line.sku}: margin {margin:.1f}% is below the minimum margin of {minimum}%",
+                    f"{line.sku}: catalogusprijs ligt onder de minimummarge; overleg met financiën",
+                    f"{line.sku}: list price is below the minimum margin; check with finance",
                 )
                 percent = Decimal(0)
                 why = (
                     say(
-                        f"geen korting: marge onder minimum {minimum}%",
-                        f"no discount: margin below the minimum of {minimum}%",
+                        "geen korting: catalogusprijs onder de minimummarge",
+                        "no discount: list price below the minimum margin",
                     )
                     if offers
                     else ""
@@ -1163,8 +1166,8 @@ def _apply_pricing(b: Builder, lines: list[Line], customer: dict) -> None:
                 if percent > ceiling:
                     percent = max(ceiling, Decimal(0))
                     why += say(
-                        f"; begrensd tot {percent}% door minimummarge {minimum}%",
-                        f"; capped at {percent}% by the minimum margin of {minimum}%",
+                        "; korting begrensd door de minimummarge",
+                        "; discount limited by the minimum margin",
                     )
         if percent > 0:
             line.discount_percent = percent.quantize(Decimal("0.01"))
