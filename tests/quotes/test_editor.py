@@ -385,3 +385,23 @@ def test_detail_shows_the_time_spent_editing(sales, quote, client_for):
     Quote.objects.filter(pk=quote.pk).update(review_seconds=150)
     html = client_for(sales).get(reverse("quotes:quote_detail", args=[quote.pk])).content.decode()
     assert "3 minutes of editing" in html
+
+
+def test_ids_that_are_digits_but_not_decimals_give_a_clear_error(sales, quote, client_for):
+    line = _line(quote, sales)
+    client = client_for(sales)
+    add = reverse("quotes:quote_line_add", args=[quote.pk])
+    for data in ({"kind": "item", "item": "²"}, {"kind": "bundle", "bundle": "²"}):
+        response = client.post(add, data, **HX)
+        assert response.status_code == 200 and 'data-testid="quote-error"' in (
+            response.content.decode()
+        ), data
+    header = client.post(reverse("quotes:quote_header", args=[quote.pk]), {"template": "²"}, **HX)
+    assert header.status_code == 200 and "This template does not exist." in header.content.decode()
+    order = client.post(
+        reverse("quotes:quote_lines_reorder", args=[quote.pk]), {"order": ["²"]}, **HX
+    )
+    assert order.status_code == 200 and "The new order is not readable." in order.content.decode()
+    assert list(quote.lines.all()) == [line]
+    quote.refresh_from_db()
+    assert quote.template is None

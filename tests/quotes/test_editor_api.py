@@ -175,3 +175,29 @@ def test_read_token_cannot_write_and_issued_quote_is_locked(sales, api_for):
     services.quote_status_set(quote=quote, actor=sales, status="issued")
     locked = api_for(sales).patch(f"/{quote.pk}/lines/{line.pk}", {"quantity": "5"})
     assert locked.status_code == 409 and locked.json()["error"]["code"] == "quote_not_editable"
+
+
+def test_absurd_decimals_are_refused_with_400_and_change_nothing(sales, api_for):
+    api = api_for(sales)
+    quote_id = api.post("/", {}).json()["id"]
+    line_id = api.post(f"/{quote_id}/lines", {"description": "X", "unit_price": "10"}).json()[
+        "lines"
+    ][0]["id"]
+    for body in (
+        {"quantity": "1e30"},
+        {"quantity": 1e30},
+        {"quantity": "123456789012.5"},
+        {"unit_price": "1e30"},
+        {"quantity": "99999999", "unit_price": "99999"},
+    ):
+        bad = api.patch(f"/{quote_id}/lines/{line_id}", body)
+        assert bad.status_code == 400, (body, bad.content)
+        assert bad.json()["error"]["code"] == "bad_number"
+        assert bad.json()["error"]["message"], body  # says what is wrong, in the API language
+    added = api.post(f"/{quote_id}/lines", {"description": "Y", "unit_price": "1e30"})
+    assert added.status_code == 400 and added.json()["error"]["code"] == "bad_number"
+    header = api.patch(f"/{quote_id}", {"discount_kind": "amount", "discount_value": "1e30"})
+    assert header.status_code == 400 and header.json()["error"]["code"] == "bad_number"
+    quote = Quote.objects.get(pk=quote_id)
+    assert quote.lines.count() == 1 and quote.total == Decimal("12.10")
+    assert quote.lines.get().quantity == Decimal("1") and quote.discount_value == Decimal("0")

@@ -525,3 +525,46 @@ def test_line_added_with_a_discount(alice):
             discount_value=Decimal("150"),
         )
     assert quote.lines.count() == 1
+
+
+def test_line_add_refuses_numbers_that_do_not_fit_like_line_update(alice):
+    quote = services.quote_create(actor=alice)
+    for kwargs, message in (
+        ({"quantity": Decimal("1e30")}, "too large"),
+        ({"quantity": Decimal("123456789012.5")}, "too large"),
+        ({"quantity": Decimal("NaN")}, "not a number"),
+        ({"quantity": Decimal("1.0005")}, "three decimals"),
+        ({"unit_price": Decimal("1e30")}, "too large"),
+        ({"unit_price": Decimal("1.005")}, "two decimals"),
+        ({"quantity": Decimal("99999999"), "unit_price": Decimal("99999")}, "line total"),
+    ):
+        with pytest.raises(BusinessRuleError, match=message):
+            services.quote_line_add(
+                quote=quote,
+                actor=alice,
+                description="X",
+                **{"quantity": Decimal("1"), "unit_price": Decimal("10"), **kwargs},
+            )
+    with pytest.raises(BusinessRuleError, match="too large"):
+        services.quote_line_add(
+            quote=quote, actor=alice, item=_item(alice), quantity=Decimal("1e30")
+        )
+    assert not quote.lines.exists()
+    big = {"description": "X", "unit_price": Decimal("60000000000")}
+    services.quote_line_add(quote=quote, actor=alice, **big)
+    with pytest.raises(BusinessRuleError, match="quote total"):
+        services.quote_line_add(quote=quote, actor=alice, **big)
+    assert quote.lines.count() == 1
+
+
+def test_line_update_refuses_decimals_that_do_not_fit(alice):
+    quote = services.quote_create(actor=alice)
+    line = _free_line(quote, alice)
+    for value in (Decimal("1e30"), Decimal("123456789012.5"), Decimal("Infinity")):
+        with pytest.raises(BusinessRuleError):
+            services.quote_line_update(line=line, actor=alice, quantity=value)
+    with pytest.raises(BusinessRuleError, match="too large"):
+        services.quote_update(quote=quote, actor=alice, discount_kind="amount",
+                              discount_value=Decimal("1e30"))  # fmt: skip
+    line.refresh_from_db()
+    assert line.quantity == Decimal("1")

@@ -178,6 +178,10 @@ def quote_recalculate(*, quote: Quote, minimum_margin: Decimal | None = None) ->
             organisation=quote.organisation
         ).minimum_margin
     totals = quote_totals(quote, minimum_margin=minimum_margin)
+    if max(abs(totals.subtotal), abs(totals.total)) >= MAX_AMOUNT:  # would not fit the columns
+        raise BusinessRuleError(
+            _("The quote total is too large."), code="bad_number", status_code=400
+        )
     for line, result in zip(quote.lines.all(), totals.lines, strict=True):
         if line.line_total != result.total or line.below_margin != result.below_margin:
             line.line_total = result.total
@@ -308,12 +312,10 @@ def quote_line_add(
         )
     if item is not None and item.organisation_id != quote.organisation_id:
         raise BusinessRuleError(_("This item is not in the catalogue."), code="foreign_item")
-    money.line_compute(  # refuses negative quantities, prices and unknown rates up front
-        money.LineIn(
-            quantity=quantity,
-            unit_price=unit_price if unit_price is not None else item.price,
-            vat_rate=vat_rate or (item.vat_rate if item else "21"),
-        )
+    quantity, unit_price = _line_numbers_check(
+        quantity=quantity,
+        unit_price=unit_price if unit_price is not None else item.price,
+        vat_rate=vat_rate or (item.vat_rate if item else "21"),
     )
     last = quote.lines.order_by("-position").values_list("position", flat=True).first() or 0
     line = QuoteLine.objects.create(
@@ -324,7 +326,7 @@ def quote_line_add(
         description=(description or (item.name if item else ""))[:500],
         quantity=quantity,
         unit=unit or (item.unit if item else ""),
-        unit_price=unit_price if unit_price is not None else item.price,
+        unit_price=unit_price,
         cost_price=item.cost_price if item else None,
         vat_rate=vat_rate or (item.vat_rate if item else "21"),
         why=why or {},
@@ -531,17 +533,22 @@ def _locked_for_edit(quote: Quote) -> Quote:
 
 
 def decimal_in(value, what: str) -> Decimal:
+    """A number typed by a person (Dutch comma or dot) or sent as a Decimal, refused unless it
+    is finite and fits the money and quantity columns."""
     if isinstance(value, Decimal):
-        return value
-    text = str(value).strip().replace(" ", "")
-    if "," in text:  # Dutch decimal comma; a dot before it groups thousands
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        result = Decimal(text)
-    except (InvalidOperation, ValueError) as exc:
-        raise BusinessRuleError(
-            _("%(what)s is not a number.") % {"what": what}, code="bad_number", status_code=400
-        ) from exc
+        result = value
+    else:
+        text = str(value).strip().replace(" ", "")
+        if "," in text:  # Dutch decimal comma; a dot before it groups thousands
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            result = Decimal(text)
+        except (InvalidOperation, ValueError) as exc:
+            raise BusinessRuleError(
+                _("%(what)s is not a number.") % {"what": what},
+                code="bad_number",
+                status_code=400,
+            ) from exc
     if not result.is_finite():
         raise BusinessRuleError(
             _("%(what)s is not a number.") % {"what": what}, code="bad_number", status_code=400
@@ -551,6 +558,30 @@ def decimal_in(value, what: str) -> Decimal:
             _("%(what)s is too large.") % {"what": what}, code="bad_number", status_code=400
         )
     return result
+
+
+def _line_numbers_check(*, quantity, unit_price, vat_rate: str) -> tuple[Decimal, Decimal]:
+    """The quantity and price of a line, for adding and changing alike: numbers that fit the
+    columns, not negative, at most three decimals for a quantity and two for a price, a known
+    VAT rate and a line total that fits too."""
+    quantity = decimal_in(quantity, _("Quantity"))
+    unit_price = decimal_in(unit_price, _("Unit price"))
+    money.line_compute(  # refuses negative quantities, prices and unknown rates
+        money.LineIn(quantity=quantity, unit_price=unit_price, vat_rate=vat_rate)
+    )
+    if quantity != quantity.quantize(Decimal("0.001")):
+        raise BusinessRuleError(
+            _("A quantity has at most three decimals."), code="bad_number", status_code=400
+        )
+    if unit_price != unit_price.quantize(money.CENT):
+        raise BusinessRuleError(
+            _("A price has at most two decimals."), code="bad_number", status_code=400
+        )
+    if quantity * unit_price >= MAX_AMOUNT:
+        raise BusinessRuleError(
+            _("The line total is too large."), code="bad_number", status_code=400
+        )
+    return quantity, unit_price
 
 
 def _discount_check(kind: str, value: Decimal) -> None:
@@ -694,17 +725,9 @@ def quote_line_update(*, line: QuoteLine, actor, **changes) -> QuoteLine:
     if not line.discount_kind:
         line.discount_value = Decimal("0")
     _discount_check(line.discount_kind or "", line.discount_value)
-    money.line_compute(  # refuses negative quantities and prices
-        money.LineIn(quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate)
+    line.quantity, line.unit_price = _line_numbers_check(
+        quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate
     )
-    if line.quantity != line.quantity.quantize(Decimal("0.001")):
-        raise BusinessRuleError(
-            _("A quantity has at most three decimals."), code="bad_number", status_code=400
-        )
-    if line.unit_price != line.unit_price.quantize(money.CENT):
-        raise BusinessRuleError(
-            _("A price has at most two decimals."), code="bad_number", status_code=400
-        )
     line.description = line.description[:500]
     line.unit = line.unit[:20]
     changed = {

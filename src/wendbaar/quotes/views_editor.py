@@ -178,6 +178,12 @@ def _languages():
     return settings.LANGUAGES
 
 
+def _id(text: str) -> int | None:
+    """An id from a form field, or None: `isdigit` lets "²" through, which `int` refuses."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) <= 18 else None
+
+
 def _parse_date(text: str) -> date | None:
     text = text.strip()
     if not text:
@@ -217,11 +223,12 @@ def quote_header(request, pk: int):
             changes["valid_until"] = _parse_date(post["valid_until"])
         if "template" in post:
             template_id = post["template"]
+            template_pk = _id(template_id)
             changes["template"] = (
                 QuoteTemplate.objects.filter(
-                    organisation=quote.organisation, pk=int(template_id)
+                    organisation=quote.organisation, pk=template_pk
                 ).first()
-                if template_id.isdigit()
+                if template_pk is not None
                 else None
             )
             if template_id and changes["template"] is None:
@@ -242,22 +249,22 @@ def quote_line_add(request, pk: int):
     try:
         quantity = services.decimal_in(post.get("quantity") or "1", _("Quantity"))
         if kind == "item":
-            item_id = post.get("item", "")
+            item_pk = _id(post.get("item", ""))
             item = (
-                selectors.catalogue_list(user=request.user).filter(pk=int(item_id)).first()
-                if item_id.isdigit()
+                selectors.catalogue_list(user=request.user).filter(pk=item_pk).first()
+                if item_pk is not None
                 else None
             )
             if item is None:
                 raise BusinessRuleError(_("Choose an item from the catalogue."), code="no_item")
             services.quote_line_add(quote=quote, actor=request.user, item=item, quantity=quantity)
         elif kind == "bundle":
-            bundle_id = post.get("bundle", "")
+            bundle_pk = _id(post.get("bundle", ""))
             bundle = (
                 Bundle.objects.filter(
-                    organisation=quote.organisation, is_active=True, pk=int(bundle_id)
+                    organisation=quote.organisation, is_active=True, pk=bundle_pk
                 ).first()
-                if bundle_id.isdigit()
+                if bundle_pk is not None
                 else None
             )
             if bundle is None:
@@ -340,13 +347,11 @@ def quote_line_move(request, pk: int, line_pk: int):
 def quote_lines_reorder(request, pk: int):
     """The order after dragging: every line id once, top to bottom."""
     quote = selectors.quote_get(user=request.user, pk=pk)
-    raw = request.POST.getlist("order")
+    order = [_id(value) for value in request.POST.getlist("order")]
     try:
-        if not all(value.isdigit() for value in raw):
+        if None in order:
             raise BusinessRuleError(_("The new order is not readable."), code="bad_order")
-        services.quote_lines_reorder(
-            quote=quote, actor=request.user, order=[int(value) for value in raw]
-        )
+        services.quote_lines_reorder(quote=quote, actor=request.user, order=order)
     except BusinessRuleError as exc:
         return _after_change(request, quote, error=str(exc.message))
     return _after_change(request, quote)
