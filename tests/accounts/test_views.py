@@ -78,7 +78,7 @@ def test_password_reset_for_unknown_address_reveals_nothing(
 def test_the_ui_is_dutch_by_default_and_switches_to_english(alice, client_for):
     client = client_for(alice)
     dutch = client.get(reverse("copilot:draft_inbox")).content.decode()
-    assert "Mijn drafts" in dutch
+    assert "Mijn concepten" in dutch
     response = client.post(
         reverse("accounts:set_language"), {"language": "en", "next": reverse("copilot:draft_inbox")}
     )

@@ -327,7 +327,7 @@ def test_send_refuses_a_draft_a_bad_address_and_no_address(seller):
 def test_send_needs_the_installations_address_for_the_link(seller, settings):
     settings.WENDBAAR_BASE_URL = ""
     quote = issuing.quote_issue(quote=make_quote(seller), actor=seller)
-    with pytest.raises(BusinessRuleError, match="address of this installation"):
+    with pytest.raises(BusinessRuleError, match="webadres van deze Wendbaar-installatie"):
         issuing.quote_send(quote=quote, actor=seller)
     quote.refresh_from_db()
     assert quote.sent_at is None and not mail.outbox
@@ -384,7 +384,7 @@ def test_panel_shows_a_clear_message_when_sending_fails(seller, client_for, sett
     response = client_for(seller).post(
         reverse("quotes:quote_send", args=[quote.pk]), {"to": "klant@example.com"}, follow=True
     )
-    assert b"nothing was sent" in response.content
+    assert "er is niets verstuurd".encode() in response.content
     quote.refresh_from_db()
     assert quote.sent_at is None
 
@@ -506,7 +506,7 @@ def test_above_the_threshold_issuing_waits_for_approval(seller, team_a, client_f
     quote_settings.save()
     quote = make_quote(seller)  # 1,866.52 incl. VAT
     response = client_for(seller).post(reverse("quotes:quote_issue", args=[quote.pk]), follow=True)
-    assert b"must approve it" in response.content
+    assert "moet de offerte goedkeuren".encode() in response.content
     quote.refresh_from_db()
     assert quote.status == "draft" and not quote.pdf and not quote.accept_nonce
     manager = UserFactory(email="baas@example.nl", teams=[team_a], role_codes=["manager"])

@@ -320,10 +320,10 @@ def test_page_shows_headlines_and_every_quote(finance, manager, item, client_for
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="headline-hours_to_issue"' in html
-    assert "Better with drafts" in html
+    assert "Beter met concepten" in html
     # medians with drafts and without, in the reader's number format
-    assert re.search(r"<strong>4[.,]0 hours</strong>", html)
-    assert re.search(r"<strong>48[.,]0 hours</strong>", html)
+    assert re.search(r"<strong>4[.,]0 uur</strong>", html)
+    assert re.search(r"<strong>48[.,]0 uur</strong>", html)
     assert html.count('data-testid="pilot-quote"') == 10
     quote = Quote.objects.first()
     assert quote.number in html
@@ -335,8 +335,8 @@ def test_page_says_too_few(finance, manager, item, client_for):
     _settings()
     _history(manager, item, pilot_count=2)
     html = client_for(finance).get(reverse("quotes:pilot")).content.decode()
-    assert "Too few quotes to judge" in html
-    assert "Better with drafts" not in html
+    assert "Te weinig offertes om te beoordelen" in html
+    assert "Beter met concepten" not in html
 
 
 def test_htmx_filter_returns_the_results_only(finance, manager, item, client_for):
@@ -366,7 +366,7 @@ def test_manager_saves_settings_through_the_form(manager, finance, client_for):
     assert selectors.quote_settings_get().pilot_started_on == dt.date(2026, 11, 1)
     bad = client_for(manager).post(url, form | {"pilot_comparison": "control"})
     assert bad.status_code == 400
-    assert b"A control group needs a share above 0 %" in bad.content
+    assert "Een controlegroep moet meer dan 0 % omvatten".encode() in bad.content
     assert selectors.quote_settings_get().pilot_comparison == "period"
 
 
