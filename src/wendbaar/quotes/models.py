@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wendbaar.quotes.choices import (
     DiscountKind,
@@ -435,7 +436,7 @@ class Quote(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="quotes/pdf/%Y/", blank=True)
 
     class Meta:
-        verbose_name = _("quote")
+        verbose_name = pgettext_lazy("offer to a customer", "quote")
         verbose_name_plural = _("quotes")
         ordering = ["-year", "-number"]
         constraints = [
@@ -451,7 +452,10 @@ class QuoteLine(models.Model):
     """One line of a quote; AI-drafted lines say why they are there and how sure the draft is."""
 
     quote = models.ForeignKey(
-        Quote, verbose_name=_("quote"), on_delete=models.CASCADE, related_name="lines"
+        Quote,
+        verbose_name=pgettext_lazy("offer to a customer", "quote"),
+        on_delete=models.CASCADE,
+        related_name="lines",
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     catalogue_item = models.ForeignKey(
@@ -499,7 +503,10 @@ class QuoteVersion(models.Model):
     """A saved snapshot of a quote (header, lines, totals) as it stood at that moment."""
 
     quote = models.ForeignKey(
-        Quote, verbose_name=_("quote"), on_delete=models.CASCADE, related_name="versions"
+        Quote,
+        verbose_name=pgettext_lazy("offer to a customer", "quote"),
+        on_delete=models.CASCADE,
+        related_name="versions",
     )
     number = models.PositiveIntegerField(_("version"))
     snapshot = models.JSONField(_("snapshot"), default=dict)
