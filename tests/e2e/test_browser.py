@@ -33,7 +33,7 @@ def test_sign_in_switch_language_and_review_a_draft_from_the_inbox(live_server, 
     page.get_by_label("E-mailadres").fill("fatima@example.nl")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_test_id("nav-inbox")).to_contain_text("Mijn drafts")
+    expect(page.get_by_test_id("nav-inbox")).to_contain_text("Mijn concepten")
 
     page.get_by_test_id("language-switch").get_by_role("button", name="EN").click()
     expect(page.get_by_test_id("nav-inbox")).to_contain_text("My drafts")
