@@ -384,7 +384,7 @@ def test_panel_shows_a_clear_message_when_sending_fails(seller, client_for, sett
     response = client_for(seller).post(
         reverse("quotes:quote_send", args=[quote.pk]), {"to": "klant@example.com"}, follow=True
     )
-    assert "er is niets verstuurd".encode() in response.content
+    assert b"er is niets verstuurd" in response.content
     quote.refresh_from_db()
     assert quote.sent_at is None
 
@@ -506,7 +506,7 @@ def test_above_the_threshold_issuing_waits_for_approval(seller, team_a, client_f
     quote_settings.save()
     quote = make_quote(seller)  # 1,866.52 incl. VAT
     response = client_for(seller).post(reverse("quotes:quote_issue", args=[quote.pk]), follow=True)
-    assert "moet de offerte goedkeuren".encode() in response.content
+    assert b"moet de offerte goedkeuren" in response.content
     quote.refresh_from_db()
     assert quote.status == "draft" and not quote.pdf and not quote.accept_nonce
     manager = UserFactory(email="baas@example.nl", teams=[team_a], role_codes=["manager"])

@@ -366,7 +366,7 @@ def test_manager_saves_settings_through_the_form(manager, finance, client_for):
     assert selectors.quote_settings_get().pilot_started_on == dt.date(2026, 11, 1)
     bad = client_for(manager).post(url, form | {"pilot_comparison": "control"})
     assert bad.status_code == 400
-    assert "Een controlegroep moet meer dan 0 % omvatten".encode() in bad.content
+    assert b"Een controlegroep moet meer dan 0 % omvatten" in bad.content
     assert selectors.quote_settings_get().pilot_comparison == "period"
 
 

@@ -127,7 +127,7 @@ def quote_issue(*, quote: Quote, actor) -> Quote:
                 quote.save(update_fields=[*fields, "updated_at"])
             services.quote_status_set(quote=quote, actor=actor, status=QuoteStatus.ISSUED)
             quote = (
-                Quote.objects.select_for_update()
+                Quote.objects.select_for_update(of=("self",))
                 .select_related("organisation", "template")
                 .get(pk=quote.pk)
             )
@@ -209,7 +209,7 @@ def quote_send(
     try:
         with transaction.atomic():
             quote = (
-                Quote.objects.select_for_update()
+                Quote.objects.select_for_update(of=("self",))
                 .select_related("organisation", "template", "created_by")
                 .get(pk=quote.pk)
             )
@@ -257,7 +257,7 @@ def quote_send(
     try:
         with transaction.atomic():
             quote = (
-                Quote.objects.select_for_update()
+                Quote.objects.select_for_update(of=("self",))
                 .select_related("organisation", "template", "created_by")
                 .get(pk=quote.pk)
             )

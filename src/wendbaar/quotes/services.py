@@ -527,7 +527,9 @@ HEADER_FIELDS = (
 
 
 def _locked_for_edit(quote: Quote) -> Quote:
-    quote = Quote.objects.select_for_update().select_related("approved_by").get(pk=quote.pk)
+    quote = (
+        Quote.objects.select_for_update(of=("self",)).select_related("approved_by").get(pk=quote.pk)
+    )
     _check_editable(quote)
     return quote
 
