@@ -4,6 +4,7 @@ role), lines added and edited through HTMX with lines and totals re-rendered, ve
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
@@ -293,7 +294,9 @@ def test_version_save_list_and_snapshot_page(sales, quote, client_for):
     assert client.get(reverse("quotes:quote_version", args=[quote.pk, 9])).status_code == 404
 
 
-def test_approval_in_the_browser(sales, manager, quote, client_for):
+def test_approval_in_the_browser(
+    sales, manager, quote, client_for, django_capture_on_commit_callbacks
+):
     settings = quote_settings_get()
     settings.approval_threshold = Decimal("100")
     settings.save()
@@ -301,9 +304,13 @@ def test_approval_in_the_browser(sales, manager, quote, client_for):
     seller = client_for(sales)
     page = seller.get(reverse("quotes:quote_detail", args=[quote.pk])).content.decode()
     assert 'data-testid="approval-needed"' in page
-    seller.post(reverse("quotes:quote_approval_request", args=[quote.pk]), {"note": "graag"})
+    with django_capture_on_commit_callbacks(execute=True):
+        seller.post(reverse("quotes:quote_approval_request", args=[quote.pk]), {"note": "graag"})
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.IN_APPROVAL
+    # The manager is told, with a link to the quote on the address the request came in on.
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+    assert f"http://testserver/quotes/{quote.pk}/" in mail.outbox[0].body
     page = seller.get(reverse("quotes:quote_detail", args=[quote.pk])).content.decode()
     assert 'data-testid="approve"' not in page
     # Sales cannot approve by posting either.

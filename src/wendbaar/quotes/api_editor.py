@@ -342,10 +342,17 @@ def quote_version_get(request, quote_id: int, number: int):
     return version
 
 
+def _base(request) -> str:
+    """The address this request came in on, for links in the approval mails."""
+    return request.build_absolute_uri("/")
+
+
 @router.post("/{int:quote_id}/approval/request", response=QuoteOut)
 def quote_approval_request(request, quote_id: int, payload: NoteIn):
     quote = _quote(request, quote_id)
-    services.quote_approval_request(quote=quote, actor=request.user, note=payload.note)
+    services.quote_approval_request(
+        quote=quote, actor=request.user, note=payload.note, base_url=_base(request)
+    )
     return _fresh(request, quote_id)
 
 
@@ -354,7 +361,11 @@ def quote_approve(request, quote_id: int, payload: ApproveIn):
     """A manager approves (send `total_seen` to refuse approving a quote that changed since)."""
     quote = _quote(request, quote_id)
     services.quote_approve(
-        quote=quote, actor=request.user, note=payload.note, total_seen=payload.total_seen
+        quote=quote,
+        actor=request.user,
+        note=payload.note,
+        total_seen=payload.total_seen,
+        base_url=_base(request),
     )
     return _fresh(request, quote_id)
 
@@ -362,5 +373,7 @@ def quote_approve(request, quote_id: int, payload: ApproveIn):
 @router.post("/{int:quote_id}/approval/reject", response=QuoteOut)
 def quote_approval_reject(request, quote_id: int, payload: NoteIn):
     quote = _quote(request, quote_id)
-    services.quote_approval_reject(quote=quote, actor=request.user, note=payload.note)
+    services.quote_approval_reject(
+        quote=quote, actor=request.user, note=payload.note, base_url=_base(request)
+    )
     return _fresh(request, quote_id)

@@ -664,8 +664,8 @@ def _history_add(
         if approver is None:
             logger.warning("Quotes demo: %s needs approval and there is no manager.", spec.email)
             return None
-        services.quote_approval_request(quote=quote, actor=maker)
-        services.quote_approve(quote=quote, actor=approver)
+        services.quote_approval_request(quote=quote, actor=maker, notify=False)
+        services.quote_approve(quote=quote, actor=approver, notify=False)
     services.quote_status_set(quote=quote, actor=maker, status="issued")
     if spec.outcome:
         services.quote_status_set(quote=quote, actor=maker, status=spec.outcome)

@@ -16,6 +16,7 @@ from wendbaar.audit.models import AuditEvent
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.quotes import money, selectors
+from wendbaar.quotes import notify as notify_mod
 from wendbaar.quotes.choices import DiscountKind, PriceSource, QuoteSource, QuoteStatus, VatRate
 from wendbaar.quotes.models import (
     Bundle,
@@ -839,7 +840,8 @@ def quote_approval_needed(quote: Quote) -> bool:
     return threshold is not None and quote.total > threshold
 
 
-def _managers(organisation) -> list[int]:
+def approvers(organisation) -> list[int]:
+    """The ids of the active people who may approve quotes (managers, admins, superusers)."""
     from wendbaar.accounts.models import User
 
     return list(
@@ -855,13 +857,16 @@ def quote_may_approve(*, quote: Quote, user) -> bool:
     if not selectors.quote_can_approve(user):
         return False
     if quote.created_by_id == user.pk:
-        return _managers(quote.organisation) == [user.pk]
+        return approvers(quote.organisation) == [user.pk]
     return True
 
 
 @transaction.atomic
-def quote_approval_request(*, quote: Quote, actor, note: str = "") -> Quote:
-    """Ask a manager to approve a draft quote before it is issued."""
+def quote_approval_request(
+    *, quote: Quote, actor, note: str = "", base_url: str = "", notify: bool = True
+) -> Quote:
+    """Ask a manager to approve a draft quote before it is issued; the managers who may approve
+    it get a mail (after commit, in the background) unless `notify` is off."""
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     if quote.status != QuoteStatus.DRAFT:
         raise BusinessRuleError(
@@ -879,7 +884,15 @@ def quote_approval_request(*, quote: Quote, actor, note: str = "") -> Quote:
         target=quote,
         data={"total": str(quote.total), "note": note[:250]},
     )
+    if notify:
+        _approval_notify(quote, notify_mod.REQUESTED, actor, note, base_url)
     return quote
+
+
+def _approval_notify(quote: Quote, event: str, actor, note: str, base_url: str) -> None:
+    notify_mod.approval_notify_later(
+        quote=quote, event=event, actor=actor, note=note, base_url=base_url
+    )
 
 
 def _check_approver(quote: Quote, actor) -> None:
@@ -904,7 +917,13 @@ def _check_approver(quote: Quote, actor) -> None:
 
 @transaction.atomic
 def quote_approve(
-    *, quote: Quote, actor, note: str = "", total_seen: Decimal | None = None
+    *,
+    quote: Quote,
+    actor,
+    note: str = "",
+    total_seen: Decimal | None = None,
+    base_url: str = "",
+    notify: bool = True,
 ) -> Quote:
     """A manager approves the quote as it stands; it goes back to draft, ready to be issued.
 
@@ -928,11 +947,13 @@ def quote_approve(
         target=quote,
         data={"total": str(quote.total), "note": note[:250]},
     )
+    if notify:
+        _approval_notify(quote, notify_mod.APPROVED, actor, note, base_url)
     return quote
 
 
 @transaction.atomic
-def quote_approval_reject(*, quote: Quote, actor, note: str) -> Quote:
+def quote_approval_reject(*, quote: Quote, actor, note: str, base_url: str = "") -> Quote:
     """A manager sends the quote back to its maker with a note on what to change."""
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     _check_approver(quote, actor)
@@ -952,6 +973,7 @@ def quote_approval_reject(*, quote: Quote, actor, note: str) -> Quote:
         target=quote,
         data={"total": str(quote.total), "note": note.strip()[:250]},
     )
+    _approval_notify(quote, notify_mod.REJECTED, actor, note.strip(), base_url)
     return quote
 
 

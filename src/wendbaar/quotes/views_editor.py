@@ -423,7 +423,10 @@ def quote_approval_request(request, pk: int):
     quote = selectors.quote_get(user=request.user, pk=pk)
     try:
         services.quote_approval_request(
-            quote=quote, actor=request.user, note=request.POST.get("note", "")[:250]
+            quote=quote,
+            actor=request.user,
+            note=request.POST.get("note", "")[:250],
+            base_url=request.build_absolute_uri("/"),
         )
     except BusinessRuleError as exc:
         messages.error(request, exc.message)
@@ -443,6 +446,7 @@ def quote_approve(request, pk: int):
             actor=request.user,
             note=request.POST.get("note", "")[:250],
             total_seen=services.decimal_in(seen, _("Total")) if seen else None,
+            base_url=request.build_absolute_uri("/"),
         )
     except BusinessRuleError as exc:
         messages.error(request, exc.message)
@@ -457,7 +461,10 @@ def quote_approval_reject(request, pk: int):
     quote = selectors.quote_get(user=request.user, pk=pk)
     try:
         services.quote_approval_reject(
-            quote=quote, actor=request.user, note=request.POST.get("note", "")[:250]
+            quote=quote,
+            actor=request.user,
+            note=request.POST.get("note", "")[:250],
+            base_url=request.build_absolute_uri("/"),
         )
     except BusinessRuleError as exc:
         messages.error(request, exc.message)
