@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -17,7 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.quotes import selectors, services
 from wendbaar.quotes.choices import QuoteSource, QuoteStatus
-from wendbaar.quotes.models import Bundle, Quote, QuoteLine, QuoteTemplate
+from wendbaar.quotes.models import Quote, QuoteLine
 
 router = Router()
 
@@ -229,9 +228,7 @@ def quote_update(request, quote_id: int, payload: QuotePatch):
         template_id = changes.pop("template_id")
         template = None
         if template_id is not None:
-            template = QuoteTemplate.objects.filter(
-                organisation=quote.organisation, pk=template_id
-            ).first()
+            template = selectors.quote_template_find(user=request.user, pk=template_id)
             if template is None:
                 raise BusinessRuleError(
                     _("This template does not exist."), code="bad_template", status_code=400
@@ -269,9 +266,7 @@ def quote_line_add(request, quote_id: int, payload: LineIn):
             vat_rate=payload.vat_rate,
         )
     elif payload.bundle_id is not None:
-        bundle = Bundle.objects.filter(
-            organisation=quote.organisation, is_active=True, pk=payload.bundle_id
-        ).first()
+        bundle = selectors.bundle_find(user=request.user, pk=payload.bundle_id)
         if bundle is None:
             raise BusinessRuleError(
                 _("This job bundle is not in the catalogue."), code="no_bundle", status_code=400
@@ -293,8 +288,8 @@ def quote_line_add(request, quote_id: int, payload: LineIn):
 
 
 def _line(request, quote_id: int, line_id: int) -> tuple[Quote, QuoteLine]:
-    quote = _quote(request, quote_id)
-    return quote, get_object_or_404(QuoteLine, quote=quote, pk=line_id)
+    line = selectors.quote_line_get(user=request.user, quote_pk=quote_id, pk=line_id)
+    return line.quote, line
 
 
 @router.patch("/{int:quote_id}/lines/{int:line_id}", response=QuoteOut)

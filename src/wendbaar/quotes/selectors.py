@@ -7,7 +7,14 @@ from django.http import Http404
 
 from wendbaar.accounts.choices import BuiltinRole
 from wendbaar.accounts.selectors import is_manager, organisation_get
-from wendbaar.quotes.models import CatalogueItem, Quote, QuoteSettings, QuoteTemplate
+from wendbaar.quotes.models import (
+    Bundle,
+    CatalogueItem,
+    Quote,
+    QuoteLine,
+    QuoteSettings,
+    QuoteTemplate,
+)
 
 
 def _signed_in(user) -> bool:
@@ -76,11 +83,14 @@ def quote_can_approve(user) -> bool:
     return _signed_in(user) and is_manager(user)
 
 
-def quote_list(*, user, status: str = "", query: str = "") -> QuerySet[Quote]:
-    """The organisation's quotes, newest first; nothing for someone who does not work on quotes."""
+def quote_list(*, user, status: str = "", query: str = "", mine: bool = False) -> QuerySet[Quote]:
+    """The organisation's quotes, newest first; nothing for someone who does not work on quotes.
+    With `mine`, only the quotes the person made."""
     if not quote_can_work(user):
         return Quote.objects.none()
     quotes = Quote.objects.filter(organisation=organisation_get())
+    if mine:
+        quotes = quotes.filter(created_by=user)
     if status:
         quotes = quotes.filter(status=status)
     if query:
@@ -100,6 +110,40 @@ def quote_get(*, user, pk: int) -> Quote:
         return quote_list(user=user).get(pk=pk)
     except Quote.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def quote_line_get(*, user, quote_pk: int, pk: int) -> QuoteLine:
+    """One line of a quote the person may work on, or 404."""
+    try:
+        return QuoteLine.objects.select_related("quote").get(
+            quote=quote_get(user=user, pk=quote_pk), pk=pk
+        )
+    except QuoteLine.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def bundle_list(*, user) -> QuerySet[Bundle]:
+    """The organisation's active job bundles, for someone who works on quotes."""
+    if not quote_can_work(user):
+        return Bundle.objects.none()
+    return Bundle.objects.filter(organisation=organisation_get(), is_active=True)
+
+
+def bundle_find(*, user, pk: int | None) -> Bundle | None:
+    """An active job bundle by id, or None (unknown, inactive or not the person's to use)."""
+    return bundle_list(user=user).filter(pk=pk).first() if pk is not None else None
+
+
+def quote_template_list(*, user) -> QuerySet[QuoteTemplate]:
+    """The organisation's quote templates, for someone who works on quotes."""
+    if not quote_can_work(user):
+        return QuoteTemplate.objects.none()
+    return QuoteTemplate.objects.filter(organisation=organisation_get())
+
+
+def quote_template_find(*, user, pk: int | None) -> QuoteTemplate | None:
+    """A quote template by id, or None."""
+    return quote_template_list(user=user).filter(pk=pk).first() if pk is not None else None
 
 
 def quote_settings_get(*, organisation=None) -> QuoteSettings:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.quotes import money, selectors, services
 from wendbaar.quotes.choices import DiscountKind, QuoteStatus, VatRate
-from wendbaar.quotes.models import Bundle, QuoteLine, QuoteTemplate
+from wendbaar.quotes.models import QuoteLine
 
 WORK_TEMPLATE = "quotes/_editor_work.html"
 
@@ -76,7 +76,7 @@ def _work_context(request, quote, **extra) -> dict:
         "editable": editable,
         "vat_rates": VatRate.choices,
         "discount_kinds": DiscountKind.choices,
-        "bundles": Bundle.objects.filter(organisation=quote.organisation, is_active=True),
+        "bundles": selectors.bundle_list(user=request.user),
         "settings": settings,
         "approval_needed": services.quote_approval_needed(quote),
         "may_approve": quote.status == QuoteStatus.IN_APPROVAL
@@ -115,9 +115,7 @@ def quote_list(request):
     query = request.GET.get("q", "").strip()[:100]
     mine = request.GET.get("mine") == "1"
     can_work = selectors.quote_can_work(request.user)
-    quotes = selectors.quote_list(user=request.user, status=status, query=query)
-    if mine:
-        quotes = quotes.filter(created_by=request.user)
+    quotes = selectors.quote_list(user=request.user, status=status, query=query, mine=mine)
     page = Paginator(quotes, 50).get_page(request.GET.get("page"))
     waiting = selectors.quote_list(user=request.user, status=QuoteStatus.IN_APPROVAL)
     context = {
@@ -158,7 +156,7 @@ def quote_detail(request, pk: int):
     context = _work_context(request, quote)
     context.update(
         {
-            "templates": QuoteTemplate.objects.filter(organisation=quote.organisation),
+            "templates": selectors.quote_template_list(user=request.user),
             "languages": [(code, name) for code, name in _languages()],
             "versions": quote.versions.select_related("created_by"),
             "review_minutes": (quote.review_seconds + 30) // 60,
@@ -224,13 +222,7 @@ def quote_header(request, pk: int):
         if "template" in post:
             template_id = post["template"]
             template_pk = _id(template_id)
-            changes["template"] = (
-                QuoteTemplate.objects.filter(
-                    organisation=quote.organisation, pk=template_pk
-                ).first()
-                if template_pk is not None
-                else None
-            )
+            changes["template"] = selectors.quote_template_find(user=request.user, pk=template_pk)
             if template_id and changes["template"] is None:
                 raise BusinessRuleError(_("This template does not exist."), code="bad_template")
         services.quote_update(quote=quote, actor=request.user, **changes)
@@ -260,13 +252,7 @@ def quote_line_add(request, pk: int):
             services.quote_line_add(quote=quote, actor=request.user, item=item, quantity=quantity)
         elif kind == "bundle":
             bundle_pk = _id(post.get("bundle", ""))
-            bundle = (
-                Bundle.objects.filter(
-                    organisation=quote.organisation, is_active=True, pk=bundle_pk
-                ).first()
-                if bundle_pk is not None
-                else None
-            )
+            bundle = selectors.bundle_find(user=request.user, pk=bundle_pk)
             if bundle is None:
                 raise BusinessRuleError(_("Choose a job bundle."), code="no_bundle")
             services.quote_bundle_add(
@@ -299,8 +285,8 @@ def quote_line_add(request, pk: int):
 
 
 def _line(request, pk: int, line_pk: int):
-    quote = selectors.quote_get(user=request.user, pk=pk)
-    return quote, get_object_or_404(QuoteLine, quote=quote, pk=line_pk)
+    line = selectors.quote_line_get(user=request.user, quote_pk=pk, pk=line_pk)
+    return line.quote, line
 
 
 @login_required
