@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.accounts.factories import UserFactory
 from tests.service.conftest import at
 from wendbaar.common.errors import BusinessRuleError
-from wendbaar.service import rules
+from wendbaar.service import rules, selectors
 from wendbaar.service.models import Rule
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,44 @@ def test_a_rule_assigns_tags_and_sets_priority_on_arrival(manager, alice, receiv
     assert hit.assignee == alice and hit.priority == "urgent" and hit.priority_confidence == 1.0
     assert list(hit.tags.values_list("name", flat=True)) == ["lekkage"]
     assert miss.assignee is None and not miss.tags.exists()
+
+
+def test_a_rule_routes_to_a_queue_whose_team_takes_the_ticket_over(manager, alice, bob, receive):
+    rules.rule_save(
+        actor=manager,
+        name="VvE-facturen naar Projecten",
+        conditions={"customer": ["@vve.nl"]},
+        actions=[
+            {"action": "queue", "queue": "facturen"},
+            {"action": "assign", "email": "bob@example.nl"},
+        ],
+    )
+    routed = receive("De ketel lekt, storing.", subject="Storing", email="beheer@vve.nl").ticket
+    other = receive("De ketel lekt, storing.", subject="Storing", email="jan@elders.nl").ticket
+    routed.refresh_from_db()
+    other.refresh_from_db()
+    assert routed.queue.slug == "facturen" and routed.queue_confidence == 1.0
+    assert routed.team.slug == "projecten" and routed.assignee == bob
+    assert other.queue.slug == "storingen" and other.team.slug == "service"
+    visible_to_alice = set(selectors.ticket_list(user=alice).values_list("pk", flat=True))
+    visible_to_bob = set(selectors.ticket_list(user=bob).values_list("pk", flat=True))
+    assert routed.pk in visible_to_bob and routed.pk not in visible_to_alice
+    assert other.pk in visible_to_alice and other.pk not in visible_to_bob
+
+
+def test_routing_away_lets_go_of_an_assignee_outside_the_new_team(manager, alice, receive):
+    rules.rule_save(
+        actor=manager,
+        name="Eerst Alice, dan facturen",
+        conditions={"words": ["factuur"]},
+        actions=[
+            {"action": "assign", "email": "alice@example.nl"},
+            {"action": "queue", "queue": "facturen"},
+        ],
+    )
+    ticket = receive("Mijn factuur klopt niet, de storing is opgelost.", subject="Factuur").ticket
+    ticket.refresh_from_db()
+    assert ticket.queue.slug == "facturen" and ticket.assignee is None
 
 
 def test_a_template_reply_is_sent_once_and_never_to_an_auto_reply(manager, receive, smtp_server):
@@ -76,6 +114,7 @@ def test_a_template_reply_is_sent_once_and_never_to_an_auto_reply(manager, recei
         ({}, [{"action": "explode"}], "Action 1: unknown action"),
         ({}, [{"action": "assign", "email": "nobody@x.nl"}], "Action 1: no active person"),
         ({}, [{"action": "reply", "text": " "}], "Action 1: a template reply needs a text."),
+        ({}, [{"action": "queue", "queue": "elders"}], "Action 1: no active queue with the code"),
     ],
 )
 def test_a_bad_rule_is_refused_with_a_clear_message(manager, conditions, actions, message):

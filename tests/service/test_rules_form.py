@@ -247,3 +247,32 @@ def test_the_rule_list_describes_rules_in_words(manager, client_for):
     html = client_for(manager).get(reverse("service:rules")).content.decode()
     assert "Received on: Saturday, Sunday" in html
     assert "Priority is: Urgent" in html and "Set priority: High" in html
+
+
+def test_a_route_to_queue_row_offers_the_queues_and_is_stored(manager, queues, client_for):
+    client = client_for(manager)
+    page = client.get(reverse("service:rule_create")).content.decode()
+    assert "Route to queue" in page
+    data = {
+        "name": "Facturen naar Projecten",
+        "position": "5",
+        "is_active": "on",
+        "cond-a1-kind": "words",
+        "cond-a1-value": "factuur",
+        "act-b1-kind": "queue",
+        "act-b1-value": "facturen",
+    }
+    checksum = client.post(reverse("service:rule_create"), {**data, "preview": "1"}).context[
+        "checksum"
+    ]
+    saved = client.post(reverse("service:rule_create"), {**data, "save": "1", "checked": checksum})
+    assert saved.status_code == 302
+    assert Rule.objects.get().actions == [{"action": "queue", "queue": "facturen"}]
+    listed = client.get(reverse("service:rules")).content.decode()
+    assert "Route to queue: Facturen" in listed
+    unknown = client.post(
+        reverse("service:rule_create"),
+        {**data, "act-b1-value": "bestaat-niet", "save": "1", "checked": checksum},
+    )
+    assert unknown.status_code == 400 and Rule.objects.count() == 1
+    assert "no active queue with the code bestaat-niet" in unknown.content.decode()

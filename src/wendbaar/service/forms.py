@@ -231,13 +231,31 @@ def condition_kinds(organisation) -> dict[str, dict]:
     }
 
 
+# Where each action keeps the value its form row holds.
+ACTION_VALUE_KEYS = {
+    "assign": "email",
+    "queue": "queue",
+    "tag": "tag",
+    "priority": "value",
+    "reply": "text",
+    "notify": "email",
+}
+
+
 def action_kinds() -> dict[str, dict]:
     """Each action a rule can take: its label, widget and choices."""
     from wendbaar.accounts.models import Team, User
     from wendbaar.service.choices import TicketPriority
+    from wendbaar.service.models import Queue
 
     people = User.objects.filter(is_active=True).exclude(email="").order_by("full_name")
     return {
+        "queue": {
+            "label": _("Route to queue"),
+            "widget": "choice",
+            "choices": [(q.slug, q.name) for q in Queue.objects.filter(is_active=True)],
+            "help": _("The queue's team takes the ticket over; put this before an assignment."),
+        },
         "assign": {
             "label": _("Assign to agent"),
             "widget": "choice",
@@ -293,8 +311,7 @@ def action_row(kinds: dict, row_id: str, kind: str = "", value: str = "") -> dic
 
 
 def _action_value(action: dict) -> str:
-    key = {"assign": "email", "tag": "tag", "priority": "value", "reply": "text", "notify": "email"}
-    return str(action.get(key.get(action.get("action"), ""), ""))
+    return str(action.get(ACTION_VALUE_KEYS.get(action.get("action"), ""), ""))
 
 
 def rows_for_rule(*, organisation, conditions: dict, actions: list) -> tuple[list, list]:
@@ -402,12 +419,11 @@ class RuleBuilder:
                     continue
                 conditions[kind] = values
         actions = []
-        keys = {"assign": "email", "tag": "tag", "priority": "value", "reply": "text"}
         for row in self.action_rows:
             kind = row["kind"]
             if not kind:
                 continue
-            actions.append({"action": kind, keys.get(kind, "email"): row["value"]})
+            actions.append({"action": kind, ACTION_VALUE_KEYS.get(kind, "email"): row["value"]})
         return conditions, actions
 
     def checksum(self) -> str:

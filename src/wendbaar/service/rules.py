@@ -8,7 +8,8 @@ Conditions (all must hold; a missing condition holds):
 Actions, in order:
   {"action": "assign", "email": "piet@..."} · {"action": "tag", "tag": "vip"}
   {"action": "priority", "value": "high"} · {"action": "notify", "email": "team@..."}
-  {"action": "reply", "text": "Bedankt voor uw bericht ..."}
+  {"action": "reply", "text": "Bedankt voor uw bericht ..."} · {"action": "queue", "queue": "storingen"}
+  (routing to a queue hands the ticket to that queue's team)
 """
 
 import re
@@ -25,7 +26,7 @@ from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.service import config
 from wendbaar.service.choices import Channel, Sentiment, TicketPriority, TicketType
-from wendbaar.service.models import Message, Rule, Tag, Ticket
+from wendbaar.service.models import Message, Queue, Rule, Tag, Ticket
 
 CONDITION_KEYS = {
     "priority",
@@ -39,7 +40,7 @@ CONDITION_KEYS = {
     "outside_hours",
     "weekdays",
 }
-ACTIONS = {"assign", "tag", "priority", "notify", "reply"}
+ACTIONS = {"assign", "queue", "tag", "priority", "notify", "reply"}
 
 
 def _as_list(value) -> list:
@@ -97,6 +98,16 @@ def rule_validate(*, conditions, actions) -> tuple[dict, list]:
         ):
             raise BusinessRuleError(
                 _("Action %(n)s: no active person with that e-mail address.") % {"n": number},
+                code="bad_rule",
+                status_code=400,
+            )
+        if (
+            kind == "queue"
+            and not Queue.objects.filter(slug=str(action.get("queue", "")), is_active=True).exists()
+        ):
+            raise BusinessRuleError(
+                _("Action %(n)s: no active queue with the code %(code)s.")
+                % {"n": number, "code": str(action.get("queue", "")) or "''"},
                 code="bad_rule",
                 status_code=400,
             )
@@ -232,6 +243,12 @@ def _act(rule: Rule, ticket: Ticket, action: dict, *, new_ticket: bool) -> None:
         if person is not None and services.may_handle(person, ticket):
             ticket.assignee = person
             ticket.save(update_fields=["assignee", "updated_at"])
+    elif kind == "queue":
+        queue = Queue.objects.filter(
+            organisation=ticket.organisation, slug=str(action.get("queue", "")), is_active=True
+        ).first()
+        if queue is not None and queue.pk != ticket.queue_id:
+            services.ticket_route(ticket=ticket, queue=queue)
     elif kind == "tag":
         tag, _created = Tag.objects.get_or_create(name=str(action["tag"]).strip().lower()[:60])
         ticket.tags.add(tag)

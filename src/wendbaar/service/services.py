@@ -181,6 +181,25 @@ def _route(ticket: Ticket) -> None:
     ticket.visibility = Visibility.TEAM if team else Visibility.NAMED
 
 
+def ticket_route(*, ticket: Ticket, queue: Queue) -> None:
+    """A rule sends the ticket to `queue`: its team takes over, an assignee outside it lets go."""
+    ticket.queue, ticket.queue_confidence = queue, 1.0
+    _route(ticket)
+    if ticket.assignee_id and not may_handle(ticket.assignee, ticket):
+        ticket.assignee = None
+    ticket.save(
+        update_fields=[
+            "queue",
+            "queue_confidence",
+            "team",
+            "visibility",
+            "assignee",
+            "updated_at",
+        ]
+    )
+    _share_unrouted(ticket)
+
+
 def _share_unrouted(ticket: Ticket) -> None:
     if ticket.visibility == Visibility.NAMED:
         role = Role.objects.filter(code=BuiltinRole.SERVICE_AGENT).first()

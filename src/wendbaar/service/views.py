@@ -344,8 +344,7 @@ def _describe_rule(rule: Rule, ckinds: dict, akinds: dict) -> dict:
     for action in rule.actions or []:
         spec = akinds.get(action.get("action"), {"label": action.get("action")})
         value = forms._action_value(action)
-        if action.get("action") == "priority":
-            value = dict(TicketPriority.choices).get(value, value)
+        value = str(dict(spec.get("choices", [])).get(value, value))
         actions.append(f"{spec['label']}: {value[:80]}")
     return {"rule": rule, "conditions": conditions, "actions": actions}
 
