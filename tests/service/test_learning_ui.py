@@ -232,3 +232,18 @@ def test_a_retrain_with_too_few_tickets_says_why_on_the_page(
     assert 'data-testid="retrain-error"' in page
     assert "Triage needs at least 8 labelled tickets to learn from (found 0)." in page
     assert 'data-testid="retrain-pending"' not in page
+
+
+def test_an_agent_cannot_switch_the_triage_model(alice, history, client_for, token_for):
+    model = learning.triage_retrain(organisation=history[0].organisation)
+    model.is_active = False
+    model.save(update_fields=["is_active"])
+    response = client_for(alice).post(reverse("service:triage_activate", args=[model.pk]))
+    assert response.status_code in (403, 404)
+    api = client_for(alice).post(
+        f"/api/service/triage/models/{model.pk}/activate",
+        HTTP_AUTHORIZATION=token_for(alice, ["service:write", "service:read"]),
+    )
+    assert api.status_code in (403, 404)
+    model.refresh_from_db()
+    assert not model.is_active

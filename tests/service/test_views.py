@@ -4,12 +4,13 @@ correcting triage in the browser."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 from wendbaar.service import services
-from wendbaar.service.models import Ticket, TriageCorrection
+from wendbaar.service.models import Attachment, Ticket, TriageCorrection
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,35 @@ def test_queue_page_query_count_does_not_grow_with_tickets(
     client = client_for(alice)
     with django_assert_max_num_queries(20):
         client.get(reverse("service:home"))
+
+
+def test_an_attachment_downloads_only_for_who_may_see_its_ticket(
+    alice, bob, receive, queues, client_for
+):
+    intake = receive(
+        "De ketel geeft een storing, foto bijgevoegd.",
+        subject="Storing",
+        attachments=[
+            services.AttachmentIn(filename="ketel.txt", content_type="text/plain", data=b"E133"),
+            services.AttachmentIn(
+                filename="groot.pdf",
+                content_type="application/pdf",
+                data=None,
+                refused="too large",
+            ),
+        ],
+    )
+    ticket, storingen = intake.ticket, queues["storingen"]
+    ticket.queue, ticket.team, ticket.visibility = storingen, storingen.team, "team"
+    ticket.save()
+    kept = Attachment.objects.get(filename="ketel.txt")
+    refused = Attachment.objects.get(filename="groot.pdf")
+    url = reverse("service:attachment", args=[kept.pk])
+    response = client_for(alice).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"E133"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client_for(bob).get(url).status_code == 404
+    assert (
+        client_for(alice).get(reverse("service:attachment", args=[refused.pk])).status_code == 404
+    )
+    assert Client().get(url).status_code == 404

@@ -540,15 +540,12 @@ def triage_retrain(request):
 
 @router.post("/triage/models/{int:model_id}/activate", response=TriageStateOut)
 def triage_model_activate(request, model_id: int):
-    from django.shortcuts import get_object_or_404
-
     from wendbaar.accounts.selectors import organisation_get
     from wendbaar.service import learning
-    from wendbaar.service.models import TriageModel
 
     _manager(request)
-    model = get_object_or_404(
-        TriageModel.objects.defer("state"), pk=model_id, organisation=organisation_get()
+    model = selectors.triage_model_get(
+        user=request.user, organisation=organisation_get(), pk=model_id
     )
     learning.triage_model_activate(actor=request.user, model=model)
     return _learning_state(request)

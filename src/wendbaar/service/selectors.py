@@ -86,6 +86,21 @@ def ticket_get(*, user, pk: int) -> Ticket:
     return ticket
 
 
+def attachment_get(*, user, pk: int):
+    """A stored attachment of a ticket `user` may see (refused ones have no file to give)."""
+    from wendbaar.service.models import Attachment
+
+    visible = Ticket.objects.filter(ticket_visible_q(user)).values("pk")
+    attachment = (
+        Attachment.objects.select_related("message")
+        .filter(pk=pk, refused="", message__ticket_id__in=visible)
+        .first()
+    )
+    if attachment is None or not attachment.file:
+        raise Http404
+    return attachment
+
+
 def ticket_messages(*, ticket: Ticket) -> QuerySet[Message]:
     return ticket.messages.select_related("author").prefetch_related("attachments")
 
@@ -162,6 +177,18 @@ def rule_get_for_edit(*, user, organisation, pk: int) -> Rule:
     if rule is None:
         raise Http404
     return rule
+
+
+def triage_model_get(*, user, organisation, pk: int):
+    """One trained triage model (without its weights), for the people who manage triage."""
+    from wendbaar.service.models import TriageModel
+
+    if not may_manage(user):
+        raise Http404
+    model = TriageModel.objects.defer("state").filter(organisation=organisation, pk=pk).first()
+    if model is None:
+        raise Http404
+    return model
 
 
 def triage_model_history(*, user, organisation, limit: int = 50) -> list:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -638,12 +638,9 @@ def triage_retrain(request):
 @require_POST
 def triage_model_activate(request, pk: int):
     from wendbaar.service import learning
-    from wendbaar.service.models import TriageModel
 
     _manager_only(request)
-    model = get_object_or_404(
-        TriageModel.objects.defer("state"), pk=pk, organisation=organisation_get()
-    )
+    model = selectors.triage_model_get(user=request.user, organisation=organisation_get(), pk=pk)
     try:
         learning.triage_model_activate(actor=request.user, model=model)
     except BusinessRuleError as exc:
@@ -655,16 +652,9 @@ def triage_model_activate(request, pk: int):
 
 def attachment_download(request, pk: int):
     """An attachment, only for someone who may see its ticket; never shown inline."""
-    from django.http import FileResponse, Http404
+    from django.http import FileResponse
 
-    from wendbaar.service.models import Attachment
-
-    if not request.user.is_authenticated:
-        raise Http404
-    attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk, refused="")
-    selectors.ticket_get(user=request.user, pk=attachment.message.ticket_id)
-    if not attachment.file:
-        raise Http404
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
     )
