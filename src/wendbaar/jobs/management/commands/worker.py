@@ -80,6 +80,11 @@ class Command(BaseCommand):
             configured = ", ".join(sorted(backend.queues))
             raise CommandError(f"Unknown queue(s) {', '.join(unknown)}; configured: {configured}.")
         worker_id = options["worker_id"]
+        if not options["batch"]:
+            from wendbaar.ai.warmup import warm_up_in_background
+
+            # A worker that stays up drafts replies and answers: load its models now.
+            warm_up_in_background()
         self.stopping = threading.Event()
         previous = {
             sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
