@@ -179,6 +179,22 @@ def test_csv_import_keeps_good_rows_and_says_what_is_wrong_with_each_bad_row(ali
     assert again.imported == 0 and "Row 2: Ticket T-1 was imported before." in again.messages
 
 
+def test_a_long_historic_thread_and_nul_characters_are_imported(alice, queues):
+    thread = "Eerder bericht. " * 12_000  # about 190 KB, past the csv module's default field limit
+    data = (
+        "id;email;subject;text;received_at\n"
+        "L-1;a@klant.nl;Kort;Ketel kapot;2026-11-02\n"
+        f'L-2;b@klant.nl;Lang;"{thread}";2026-11-03\n'
+        "L-3;c@klant.nl;Nul\x00teken;Ketel\x00 kapot;2026-11-04\n"
+    ).encode()
+    report = importer.tickets_import(actor=alice, data=data)
+    assert report.imported == 3 and report.skipped == 0, report.messages
+    long = Ticket.objects.get(external_ref="L-2")
+    assert long.messages.get().text.startswith("Eerder bericht.")
+    nul = Ticket.objects.get(external_ref="L-3")
+    assert nul.subject == "Nulteken" and "\x00" not in nul.messages.get().text
+
+
 def test_csv_without_the_needed_columns_is_refused(alice):
     with pytest.raises(BusinessRuleError, match="header must name"):
         importer.tickets_import(actor=alice, data=b"foo,bar\n1,2\n")
@@ -223,3 +239,25 @@ def test_unrouted_ticket_is_for_service_agents(organisation, team_a):
 
     assert list(selectors.ticket_list(user=agent)) == [intake.ticket]
     assert list(selectors.ticket_list(user=other)) == []
+
+
+def test_a_reply_threads_only_from_the_tickets_own_customer(receive):
+    first = receive("Ketel kapot.", subject="Storing", email="jan@klant.nl", message_id="<t1@k.nl>")
+    same = receive(
+        "Nog steeds.", subject="Re: Storing", email="JAN@klant.nl", in_reply_to="<t1@k.nl>"
+    )
+    other = receive(
+        "Ik lees mee.", subject="Re: Storing", email="iemand@elders.nl", in_reply_to="<t1@k.nl>"
+    )
+    assert same.ticket == first.ticket and not same.created
+    assert other.created and other.ticket != first.ticket
+    assert first.ticket.messages.count() == 2
+
+
+def test_nul_characters_in_a_message_are_dropped_and_nothing_else(receive):
+    intake = receive(
+        "Ketel\x00 geeft F1", subject="Sto\x00ring", name="Ja\x00n", message_id="<n\x00ul@k.nl>"
+    )
+    message = intake.message
+    assert message.subject == "Storing" and message.text == "Ketel geeft F1"
+    assert message.from_name == "Jan" and message.message_id == "<nul@k.nl>"

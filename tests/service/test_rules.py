@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
 from tests.service.conftest import at
+from wendbaar.audit.models import AuditEvent
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.service import rules, selectors
-from wendbaar.service.models import Rule
+from wendbaar.service.models import Rule, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -79,23 +80,32 @@ def test_routing_away_lets_go_of_an_assignee_outside_the_new_team(manager, alice
     assert ticket.queue.slug == "facturen" and ticket.assignee is None
 
 
-def test_a_template_reply_is_sent_once_and_never_to_an_auto_reply(manager, receive, smtp_server):
+def test_a_template_reply_is_sent_once_and_never_to_an_auto_reply(
+    manager, receive, smtp_server, django_capture_on_commit_callbacks
+):
     rules.rule_save(
         actor=manager,
         name="Buiten kantoortijd",
         conditions={"outside_hours": True},
         actions=[{"action": "reply", "text": "We lezen uw bericht op de eerstvolgende werkdag."}],
     )
-    night = receive(
-        "Storing!", subject="Storing", sent_at=at(2026, 12, 5, 23, 0), message_id="<n1@k.nl>"
-    ).ticket
-    receive(
-        "Nog iets", subject="Re: Storing", in_reply_to="<n1@k.nl>", sent_at=at(2026, 12, 5, 23, 30)
-    )
-    day = receive(
-        "Storing", subject="Storing", email="dag@k.nl", sent_at=at(2026, 12, 7, 10, 0)
-    ).ticket
-    receive("Afwezig", subject="Out of office", email="ooo@k.nl", is_auto_reply=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        night = receive(
+            "Storing!", subject="Storing", sent_at=at(2026, 12, 5, 23, 0), message_id="<n1@k.nl>"
+        ).ticket
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(
+            "Nog iets",
+            subject="Re: Storing",
+            in_reply_to="<n1@k.nl>",
+            sent_at=at(2026, 12, 5, 23, 30),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        day = receive(
+            "Storing", subject="Storing", email="dag@k.nl", sent_at=at(2026, 12, 7, 10, 0)
+        ).ticket
+    with django_capture_on_commit_callbacks(execute=True):
+        receive("Afwezig", subject="Out of office", email="ooo@k.nl", is_auto_reply=True)
     deadline = time.monotonic() + 5
     while not smtp_server.messages and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -103,6 +113,36 @@ def test_a_template_reply_is_sent_once_and_never_to_an_auto_reply(manager, recei
     assert [m.rcpt_tos for m in smtp_server.messages] == [["klant@example.com"]]
     assert night.messages.filter(direction="out").count() == 1
     assert not day.messages.filter(direction="out").exists()
+    # Running the job again (a retry) sends nothing twice.
+    rule = Rule.objects.get()
+    assert rules.rule_reply_send(ticket_id=night.pk, rule_id=rule.pk) == "already"
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_mail_server_that_is_down_costs_no_question(
+    manager, receive, settings, client_for, django_capture_on_commit_callbacks
+):
+    from tests.conftest import free_port
+
+    rules.rule_save(
+        actor=manager,
+        name="Altijd bevestigen",
+        conditions={},
+        actions=[{"action": "reply", "text": "Bedankt, we nemen contact op."}],
+    )
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = receive("De ketel lekt.", subject="Lekkage", email="piet@k.nl").ticket
+    assert Ticket.objects.filter(pk=ticket.pk).exists()
+    assert not ticket.messages.filter(direction="out").exists()
+    failed = AuditEvent.objects.get(action="service.rule_reply_failed")
+    assert failed.object_id == str(ticket.pk) and failed.data["error"]
+    assert not AuditEvent.objects.filter(action="service.rule_reply").exists()
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,42 @@ def _parse_when(value: str) -> datetime:
     return moment
 
 
+def _dialect(text: str):
+    """The CSV dialect; the header line decides the delimiter when sniffing is unsure (a long
+    first ticket can fill the whole sample the sniffer reads)."""
+    header = text.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    if dialect.delimiter not in header:
+        counts = {d: header.count(d) for d in ",;\t"}
+        best = max(counts, key=counts.get)
+        if counts[best]:
+            dialect = type("HeaderDialect", (csv.excel,), {"delimiter": best})
+    return dialect
+
+
+def _rows(reader, report: "ImportReport"):
+    """(row number, row) for each readable row, the header being row 1; an unreadable row is
+    reported and skipped."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            report.skipped += 1
+            report.messages.append(
+                _("Row %(row)s: %(message)s")
+                % {"row": number, "message": _("not readable as CSV (%(error)s)") % {"error": exc}}
+            )
+            continue
+        yield number, row
+
+
 def tickets_import(*, actor, data: bytes) -> ImportReport:
     """Import historic tickets from CSV bytes; a bad row is reported and skipped, nothing of it
     is kept, and the good rows are imported."""
@@ -94,12 +130,20 @@ def tickets_import(*, actor, data: bytes) -> ImportReport:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # NUL characters never belong in a ticket (and PostgreSQL text refuses them).
+    text = text.replace("\x00", "")
+    # A historic ticket may hold a whole mail thread: allow a field as large as the file.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    dialect = _dialect(text)
     reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise BusinessRuleError(
+            _("The header cannot be read as CSV (%(error)s).") % {"error": exc},
+            code="bad_header",
+            status_code=400,
+        ) from exc
     if not header:
         raise BusinessRuleError(_("The file is empty."), code="empty", status_code=400)
     columns = [ALIASES.get(h.strip().lower()) for h in header]
@@ -115,7 +159,7 @@ def tickets_import(*, actor, data: bytes) -> ImportReport:
         )
     organisation = organisation_get()
     report = ImportReport()
-    for number, row in enumerate(reader, start=2):
+    for number, row in _rows(reader, report):
         if not any(cell.strip() for cell in row):
             continue
         values = {c: (row[i].strip() if i < len(row) else "") for i, c in enumerate(columns) if c}

@@ -269,15 +269,60 @@ def _act(rule: Rule, ticket: Ticket, action: dict, *, new_ticket: bool) -> None:
             ).send(fail_silently=True)
         )
     elif kind == "reply" and new_ticket and not _already_replied(ticket, rule):
-        from wendbaar.service.replies import mail_send
+        # Sent in the background once the ticket is stored: a mail server that is down must not
+        # cost the customer their question (the form, the API and the mailbox all get here).
+        from wendbaar.service.tasks import rule_reply_task
 
-        message = mail_send(ticket=ticket, text=str(action["text"]).strip())
+        transaction.on_commit(lambda: rule_reply_task.enqueue(ticket_id=ticket.pk, rule_id=rule.pk))
+
+
+def rule_reply_send(*, ticket_id: int, rule_id: int) -> str:
+    """Send a rule's template reply to a new ticket's customer, at most once per rule and ticket.
+
+    A refused send is audited and not retried (a rerun would find no reply and try again, which
+    is what a person retrying the job wants); returns what happened."""
+    from wendbaar.service.replies import mail_send
+
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update()
+            .select_related("customer")
+            .filter(pk=ticket_id)
+            .first()
+        )
+        rule = Rule.objects.filter(pk=rule_id).first()
+        if ticket is None or rule is None:
+            return "gone"
+        if _already_replied(ticket, rule):
+            return "already"
+        text = next(
+            (
+                str(a.get("text", "")).strip()
+                for a in rule.actions or []
+                if a.get("action") == "reply"
+            ),
+            "",
+        )
+        if not text:
+            return "no-text"
+        try:
+            with transaction.atomic():
+                message = mail_send(ticket=ticket, text=text)
+        except OSError as exc:
+            audit_log(
+                actor=None,
+                action="service.rule_reply_failed",
+                target=ticket,
+                data={"rule": rule.pk, "error": str(exc)[:300]},
+            )
+            return "failed"
         audit_log(
             actor=None,
             action="service.rule_reply",
             target=ticket,
             data={"rule": rule.pk, "message": message.pk},
         )
+        return "sent"
 
 
 def rule_dry_run(*, user, conditions: dict, days: int = 30, limit: int = 200) -> list[dict]:

@@ -223,12 +223,17 @@ def customer_for(*, organisation, address: str, name: str = "") -> Customer:
 
 
 def _thread_ticket(organisation, incoming: MessageIn, customer_email: str) -> Ticket | None:
-    """The ticket a message belongs to: by its references, else by a [#123] in the subject from
-    the same customer."""
+    """The ticket a message belongs to: by its references, else by a [#123] in the subject; from
+    the ticket's own customer only. A Message-ID is no secret (it travels in every copy), so
+    somebody else who knows one starts a ticket of their own instead of writing in this one."""
     ids = [i for i in [incoming.in_reply_to, *incoming.references] if i]
     if ids:
         found = (
-            Message.objects.filter(message_id__in=ids, ticket__organisation=organisation)
+            Message.objects.filter(
+                message_id__in=ids,
+                ticket__organisation=organisation,
+                ticket__customer__email__iexact=customer_email,
+            )
             .select_related("ticket")
             .order_by("-sent_at")
             .first()
@@ -289,6 +294,19 @@ def _store_message(
     return message
 
 
+def _drop_nul(incoming: MessageIn) -> None:
+    """NUL characters carry no meaning in a mail and PostgreSQL refuses them in text: without
+    this one such mail would be refused on every poll and hold up the mail behind it."""
+    for name in ("from_address", "subject", "text", "from_name", "message_id", "in_reply_to"):
+        value = getattr(incoming, name) or ""
+        if "\x00" in value:
+            setattr(incoming, name, value.replace("\x00", ""))
+    incoming.references = [r.replace("\x00", "") for r in incoming.references]
+    incoming.to_addresses = [a.replace("\x00", "") for a in incoming.to_addresses]
+    for attachment in incoming.attachments:
+        attachment.filename = attachment.filename.replace("\x00", "")
+
+
 def message_receive(
     *, incoming: MessageIn, channel: str, actor=None, organisation=None, run_rules: bool = True
 ) -> Intake:
@@ -297,6 +315,7 @@ def message_receive(
 
     Nothing is written when the message is refused."""
     organisation = organisation or organisation_get()
+    _drop_nul(incoming)
     subject = " ".join((incoming.subject or "").split())[:MAX_SUBJECT]
     text = (incoming.text or "").strip()
     if not subject and not text:

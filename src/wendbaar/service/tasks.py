@@ -19,6 +19,14 @@ def mailbox_poll_task() -> dict:
     return {"fetched": result.fetched, "tickets": result.tickets, "left": result.left}
 
 
+@task(queue_name="mail")
+def rule_reply_task(ticket_id: int, rule_id: int) -> str:
+    """A rule's template reply to a new ticket (once per rule and ticket; see rules.py)."""
+    from wendbaar.service import rules
+
+    return rules.rule_reply_send(ticket_id=ticket_id, rule_id=rule_id)
+
+
 @task(queue_name="ai")
 def triage_retrain_task(actor_id: int | None = None) -> dict:
     """Retrain triage on the history and all corrections (idempotent: a rerun trains again on
