@@ -228,6 +228,15 @@ TASKS = {
         else {},
     }
 }
+# What a long-running `wendbaar worker` enqueues on a schedule (see wendbaar.jobs.periodic).
+JOBS_PERIODIC = [
+    {
+        "task": "wendbaar.service.tasks.mailbox_poll_task",
+        "every": env.int("SERVICE_IMAP_POLL_SECONDS", default=60),
+        "enabled_by": "SERVICE_IMAP_URL",
+    },
+    {"task": "wendbaar.quotes.tasks.quotes_expire_task", "every": 3600},
+]
 
 # The AI engine. "embedded" runs offline on this machine; "openai" is any server that speaks the
 # OpenAI chat/embeddings API (Ollama, vLLM, llama.cpp server, LM Studio, Azure OpenAI, Mistral).

@@ -9,6 +9,8 @@ os.environ.setdefault(
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_HTTPS", "false")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
+# Workers and servers started by tests load models when a test needs them, not in the background.
+os.environ.setdefault("WENDBAAR_WARM_UP", "0")
 os.environ.setdefault("EMAIL_URL", "")
 os.environ.setdefault("WENDBAAR_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
 
@@ -27,3 +29,5 @@ if not os.environ.get("EMAIL_URL"):
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file (not memory) so worker subprocesses in tests can share it; one per run so runs never collide.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(VAR_DIR, f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+# Workers started by tests run only the jobs the test enqueues; tests of the schedule set their own.
+JOBS_PERIODIC = []

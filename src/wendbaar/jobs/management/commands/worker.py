@@ -11,9 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django.tasks.base import TaskResultStatus
 
-from wendbaar.jobs import services
+from wendbaar.jobs import periodic, services
 
 logger = logging.getLogger("wendbaar.jobs.worker")
+# How often a worker that stays up looks whether a periodic task is due.
+SCHEDULE_CHECK_SECONDS = 15
 
 
 def _positive_float(value: str) -> float:
@@ -94,8 +96,16 @@ class Command(BaseCommand):
             f"(lease {backend.lease_seconds}s, at most {backend.max_attempts} attempts)."
         )
         processed = 0
+        next_schedule = 0.0
         try:
             while not self.stopping.is_set():
+                if not options["batch"] and time.monotonic() >= next_schedule:
+                    # Periodic tasks (the service mailbox, expiring quotes) need no cron.
+                    next_schedule = time.monotonic() + SCHEDULE_CHECK_SECONDS
+                    try:
+                        periodic.periodic_enqueue_due()
+                    except Exception:
+                        logger.exception("Worker %s could not check the schedule", worker_id)
                 try:
                     started = time.monotonic()
                     job = services.job_run_next(
