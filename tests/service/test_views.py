@@ -160,6 +160,53 @@ def test_bulk_is_all_or_nothing(alice, bob, tickets, client_for):
     assert not Ticket.objects.filter(pk__in=mine, assignee__isnull=False).exists()
 
 
+def test_bulk_goes_back_to_the_page_it_came_from_but_never_off_site(alice, tickets, client_for):
+    mine = [tickets["urgent"].pk]
+    client = client_for(alice)
+    back = client.post(
+        reverse("service:bulk"),
+        {"ticket": mine, "action": "priority", "value": "low", "next": "/service/?at_risk=1"},
+    )
+    assert back.url == "/service/?at_risk=1"
+    away = client.post(
+        reverse("service:bulk"),
+        {"ticket": mine, "action": "close", "next": "https://evil.example/phish"},
+    )
+    assert away.url == reverse("service:home")
+
+
+def test_bulk_over_the_api_is_all_or_nothing_and_sees_only_visible_tickets(
+    alice, bob, tickets, token_for
+):
+    from django.test import Client
+
+    api = Client(HTTP_AUTHORIZATION=token_for(alice, ["service:write", "service:read"]))
+    mine = [tickets["urgent"].pk, tickets["high"].pk]
+    changed = api.post(
+        "/api/service/tickets/bulk",
+        {"tickets": mine, "action": "priority", "value": "low"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and changed.json() == {"changed": 2}
+    assert set(Ticket.objects.filter(pk__in=mine).values_list("priority", flat=True)) == {"low"}
+    refused = api.post(
+        "/api/service/tickets/bulk",
+        {"tickets": mine, "action": "assign", "value": str(bob.pk)},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "not in the team" in refused.json()["error"]["message"]
+    assert not Ticket.objects.filter(pk__in=mine, assignee__isnull=False).exists()
+    outsider = Client(HTTP_AUTHORIZATION=token_for(bob, ["service:write", "service:read"]))
+    hidden = outsider.post(
+        "/api/service/tickets/bulk",
+        {"tickets": mine, "action": "close"},
+        content_type="application/json",
+    )
+    assert hidden.status_code == 404
+    assert not Ticket.objects.filter(pk__in=mine, status="closed").exists()
+
+
 def test_queue_page_query_count_does_not_grow_with_tickets(
     alice, receive, client_for, django_assert_max_num_queries
 ):

@@ -68,6 +68,16 @@ class AssignIn(Schema):
     assignee_id: int | None
 
 
+class BulkIn(Schema):
+    tickets: list[int] = Field(..., min_length=1, max_length=500)
+    action: str = Field(..., description="assign, priority or close")
+    value: str = Field("", description="the person's id (assign) or the priority")
+
+
+class BulkOut(Schema):
+    changed: int
+
+
 class CorrectionIn(Schema):
     field: str
     value: str
@@ -188,6 +198,25 @@ def ticket_list(
 @router.get("/tickets/{int:ticket_id}", response=TicketDetailOut)
 def ticket_detail(request, ticket_id: int):
     return _detail(request, selectors.ticket_get(user=request.user, pk=ticket_id))
+
+
+@router.post("/tickets/bulk", response=BulkOut)
+def tickets_bulk(request, payload: BulkIn):
+    """Assign, set the priority of or close several tickets at once; all or nothing. A ticket the
+    caller may not see counts as not found."""
+    tickets = list(
+        selectors.ticket_list(user=request.user, status="all").filter(pk__in=payload.tickets)
+    )
+    if len(tickets) != len(set(payload.tickets)):
+        raise BusinessRuleError(
+            _("One or more tickets do not exist."), code="not_found", status_code=404
+        )
+    if payload.action == "assign" and payload.value and not payload.value.isdigit():
+        raise BusinessRuleError(_("Choose a person."), code="bad_value", status_code=400)
+    count = services.bulk_apply(
+        actor=request.user, tickets=tickets, action=payload.action, value=payload.value
+    )
+    return {"changed": count}
 
 
 @router.post("/tickets/{int:ticket_id}/assign", response=TicketOut)

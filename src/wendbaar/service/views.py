@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -135,7 +136,10 @@ def bulk(request):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("%(count)s tickets changed.") % {"count": count})
-    return redirect(request.POST.get("next") or "service:home")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    return redirect(next_url or "service:home")
 
 
 def _detail_context(request, ticket, **extra) -> dict:
