@@ -164,7 +164,7 @@ def embed(texts: list[str], *, capability: str, actor, purpose: str = "") -> Emb
         openai.cost(usage)
         cached = 0
     else:
-        model = embedded.EMBEDDING_MODEL
+        model = embedded.embedding_model()
         masked_counts = {}
         vectors, cached = embedded.embed(cleaned)
     usage.duration_ms = _ms(started)
@@ -432,7 +432,7 @@ def _generate_embedded(
         claims_kept=checked.kept,
         claims_dropped=checked.dropped,
         provider=Provider.EMBEDDED,
-        model=embedded.GENERATION_MODEL,
+        model=embedded.generation_model(),
         prompt_version=embedded.PROMPT_VERSION,
         confidence=out.confidence,
         sources_used=list(dict.fromkeys([*checked.sources_used, *out.sources_used])),

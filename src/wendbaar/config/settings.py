@@ -256,6 +256,10 @@ AI_OPENAI_PRICE_OUTPUT = env.float("AI_OPENAI_PRICE_OUTPUT", default=0.0)
 AI_EMBEDDED_THREADS = env.int("AI_EMBEDDED_THREADS", default=2)
 # A faster-whisper model directory (optional extra `audio`); nothing is ever downloaded.
 AI_AUDIO_MODEL_DIR = env.str("AI_AUDIO_MODEL_DIR", default="")
+# A local sentence-embedding model exported to ONNX (optional extra `models`), instead of the
+# built-in Universal Sentence Encoder; empty uses the built-in one. Nothing is ever downloaded.
+# After changing it, run `wendbaar search_rebuild --records` to embed every passage again.
+AI_EMBEDDING_MODEL_DIR = env.str("AI_EMBEDDING_MODEL_DIR", default="")
 # Longest text one AI step takes; longer input is cut, and the draft says so.
 AI_MAX_INPUT_CHARS = env.int("AI_MAX_INPUT_CHARS", default=200_000)
 # The privacy guard's prepared name and place tables (built by `wendbaar privacy prepare`). Not

@@ -115,7 +115,7 @@ def passages_rank(
     if not query:
         return []
     try:
-        question_vector = embed_texts([query])[0]
+        question_vector = embed_texts([query], kind="query")[0]
     except Exception:
         # Passages are still found by their words; the index says so in its log.
         logger.exception("Knowledge: the question could not be embedded.")

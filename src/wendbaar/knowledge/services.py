@@ -476,8 +476,9 @@ def _answers_question(question: str, best) -> bool:
     sentences = [s.text for s in split_sentences(best.text) if len(s.text.split()) >= 3]
     if len(sentences) < 2:
         return False
-    vectors = embed_texts([question, *sentences])
-    return float((vectors[1:] @ vectors[0]).max()) + words >= ANSWERABLE_MIN
+    question_vector = embed_texts([question], kind="query")[0]
+    vectors = embed_texts(sentences)
+    return float((vectors @ question_vector).max()) + words >= ANSWERABLE_MIN
 
 
 def _citation(number: int, passage) -> dict:

@@ -29,7 +29,7 @@ def search_index(settings, tmp_path):
     reset_backends()
 
 
-def _same_meaning(texts: list[str]) -> np.ndarray:
+def _same_meaning(texts: list[str], *, kind: str = "passage") -> np.ndarray:
     """Embeddings by which every text means nearly the same (cosine ~0.99), with stable noise."""
     out = np.zeros((len(texts), 512), dtype=np.float32)
     for n, text in enumerate(texts):
@@ -57,9 +57,9 @@ def embed_calls(monkeypatch):
     calls: list[list[str]] = []
     real = embeddings.embed_texts
 
-    def counting(texts):
+    def counting(texts, *, kind="passage"):
         calls.append(list(texts))
-        return real(texts)
+        return real(texts, kind=kind)
 
     monkeypatch.setattr(embeddings, "embed_texts", counting)
     return calls

@@ -13,14 +13,12 @@ import numpy as np
 from django.utils import timezone
 
 from wendbaar.ai import cache
-from wendbaar.ai.embeddings import DIMENSIONS, embed_texts
-from wendbaar.ai.embeddings import MODEL_NAME as EMBEDDING_MODEL
+from wendbaar.ai.embeddings import DIMENSIONS, embed_texts, model_name
 from wendbaar.ai.text import stopwords
 from wendbaar.ai.text.dates import parse_dates
 from wendbaar.ai.text.sentences import split_sentences
 from wendbaar.ai.types import Source
 
-GENERATION_MODEL = f"extractive-1/{EMBEDDING_MODEL}"
 PROMPT_VERSION = "extractive-1"
 # Beyond this many sentences ranking costs more time than it adds quality.
 MAX_CANDIDATES = 2000
@@ -61,10 +59,30 @@ _SOURCE_TITLE_FIELDS = {"source_title"}
 _LANGUAGE_FIELDS = {"language", "lang", "taal"}
 
 
+def embedding_model() -> str:
+    """The sentence-embedding model in use (the setting AI_EMBEDDING_MODEL_DIR chooses it)."""
+    return model_name()
+
+
+def generation_model() -> str:
+    """The extractive generator's name: it ranks sentences with the embedding model in use."""
+    return f"extractive-1/{model_name()}"
+
+
+def __getattr__(name: str):
+    # Both were constants before the embedding model became a setting.
+    if name == "EMBEDDING_MODEL":
+        return embedding_model()
+    if name == "GENERATION_MODEL":
+        return generation_model()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def embed(texts: list[str]) -> tuple[np.ndarray, int]:
     """Unit vectors for texts, from the cache where possible; also returns how many were cached."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    found = cache.get_many(EMBEDDING_MODEL, texts)
+    model = embedding_model()
+    found = cache.get_many(model, texts)
     for i, vector in found.items():
         out[i] = vector
     todo: dict[str, list[int]] = {}
@@ -74,7 +92,7 @@ def embed(texts: list[str]) -> tuple[np.ndarray, int]:
     if todo:
         unique = list(todo)
         vectors = embed_texts(unique)
-        cache.put_many(EMBEDDING_MODEL, unique, vectors)
+        cache.put_many(model, unique, vectors)
         for text, vector in zip(unique, vectors, strict=True):
             out[todo[text]] = vector
     return out, len(found)

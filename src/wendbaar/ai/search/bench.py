@@ -213,7 +213,7 @@ def _measure_search(backend, user, queries: list[str]) -> dict:
         if parsed.terms:
             backend.word_ranking(keys=keys, parsed=parsed, filters=Filters(), limit=50)
         words.append(time.perf_counter() - start)
-        vector = embeddings.embed_texts([parsed.text])[0]
+        vector = embeddings.embed_texts([parsed.text], kind="query")[0]
         start = time.perf_counter()
         backend.vector_ranking(keys=keys, vector=vector, filters=Filters(), limit=50)
         vectors.append(time.perf_counter() - start)

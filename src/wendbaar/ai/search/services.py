@@ -42,7 +42,7 @@ def embedded_text(*, title: str, text: str) -> str:
 
 def content_hash(*, title: str, text: str) -> str:
     """Identifies a passage's embedding: the same model and text give the same vector."""
-    source = f"{embeddings.MODEL_NAME}\x00{embedded_text(title=title, text=text)}"
+    source = f"{embeddings.model_name()}\x00{embedded_text(title=title, text=text)}"
     return hashlib.sha256(source.encode()).hexdigest()
 
 

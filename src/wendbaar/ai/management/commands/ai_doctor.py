@@ -3,12 +3,13 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
+from wendbaar.ai import embeddings
 from wendbaar.ai.choices import Operation, Provider
 from wendbaar.ai.embeddings import DIMENSIONS, embed_texts
-from wendbaar.ai.embeddings import MODEL_NAME as EMBEDDING_MODEL
 from wendbaar.ai.models import EngineChoice
 from wendbaar.ai.providers import audio, openai
 from wendbaar.ai.selectors import engine_choice_resolve
@@ -61,19 +62,43 @@ class Command(BaseCommand):
         try:
             embed_texts(SAMPLE[:1])
             started = time.perf_counter()
-            vectors = embed_texts(SAMPLE)
+            embed_texts(SAMPLE)
             seconds = time.perf_counter() - started
+            name, dimensions = embeddings.model_name(), embeddings.model_dimensions()
+        except ImproperlyConfigured as exc:
+            self._line(False, f"embeddings do not work: {exc}")
+            return
         except Exception as exc:
             self._line(False, f"embeddings do not work: {exc!r}")
             return
         rate = len(SAMPLE) / seconds if seconds else float("inf")
+        source = embeddings.model_dir() or "built in"
         self._line(
             True,
-            f"embeddings: {EMBEDDING_MODEL}, {vectors.shape[1]} of {DIMENSIONS} dimensions, "
+            f"embeddings: {name} ({source}), {dimensions} of {DIMENSIONS} dimensions, "
             f"{settings.AI_EMBEDDED_THREADS} thread(s), {rate:.0f} texts/s "
             f"(batch of {len(SAMPLE)})",
         )
+        self._index_model()
         self._line(True, "generation: extractive (sentences from the sources, never invented)")
+
+    def _index_model(self):
+        """Warn when the newest indexed passage was embedded by another model than the one in use."""
+        from wendbaar.ai.search.models import Chunk
+        from wendbaar.ai.search.services import content_hash
+
+        try:
+            chunk = Chunk.objects.order_by("-pk").only("title", "text", "content_hash").first()
+        except DatabaseError:
+            return  # the search tables are not there yet; `migrate` is reported elsewhere
+        if chunk is not None and chunk.content_hash != content_hash(
+            title=chunk.title, text=chunk.text
+        ):
+            self._line(
+                False,
+                "search index: passages were embedded by another model; run "
+                "`wendbaar search_rebuild --records` to embed them with this one",
+            )
 
     def _openai(self, timeout: float):
         if not openai.is_configured():

@@ -212,7 +212,7 @@ class SearchBackend:
         meanings = []
         try:
             if vector is None:
-                vector = embeddings.embed_texts([parsed.text])[0]
+                vector = embeddings.embed_texts([parsed.text], kind="query")[0]
         except Exception:
             # Finding passages by their words is better than finding nothing.
             logger.exception("Search: the query could not be embedded; searching by words only.")

@@ -17,7 +17,8 @@ class Command(BaseCommand):
             "--records",
             action="store_true",
             help="First re-chunk every record of every registered model (unchanged text is not "
-            "embedded again) and drop passages of records that no longer exist.",
+            "embedded again) and drop passages of records that no longer exist. Needed after "
+            "changing AI_EMBEDDING_MODEL_DIR: every passage is then embedded by the new model.",
         )
         parser.add_argument(
             "--pgvector",
