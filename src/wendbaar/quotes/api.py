@@ -1,9 +1,12 @@
-"""Quotes over the API: read the catalogue, and import a price list (preview, or apply with
-`apply=true`: all rows or none)."""
+"""Quotes over the API: read the catalogue, import a price list (preview, or apply with
+`apply=true`: all rows or none), and export it (`GET /catalogue/export?format=csv|xlsx`)."""
 
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -45,6 +48,10 @@ class CatalogueItemOut(Schema):
 class CatalogueFilter(Schema):
     q: str = ""
     category: str = ""
+
+
+class ExportFilter(Schema):
+    format: Literal["csv", "xlsx"] = "csv"
 
 
 class PreviewRowOut(Schema):
@@ -103,3 +110,18 @@ def catalogue_import(
         "price_changes": preview.price_changes,
         "rows": [row.__dict__ for row in preview.rows],
     }
+
+
+@router.get("/catalogue/export")
+def catalogue_export(request, filters: Query[ExportFilter]):
+    """The whole catalogue with cost prices as a file that imports back unchanged: CSV
+    (semicolons, decimal commas, UTF-8 with BOM) or XLSX. Only for those who may import it."""
+    if not selectors.catalogue_can_edit(request.user):
+        raise PermissionDenied
+    content, content_type = catalogue.catalogue_export(file_format=filters.format)
+    if filters.format == "csv":
+        content_type += "; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    name = f"catalogus-{timezone.localdate().isoformat()}.{filters.format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from wendbaar.accounts.selectors import organisation_get
 from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
+from wendbaar.common.spreadsheet import csv_cell
 from wendbaar.quotes import services
 from wendbaar.quotes.choices import PriceSource, VatRate
 from wendbaar.quotes.models import CatalogueItem
@@ -320,7 +321,12 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    # An apostrophe before =, +, - or @ is the guard our CSV export (and a spreadsheet) puts in
+    # front of text that would otherwise run as a formula: the text itself starts after it.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
 
 
 def _row_values(cells: dict, row: PreviewRow) -> dict:
@@ -540,32 +546,100 @@ def catalogue_import(
     return preview
 
 
+EXPORT_FORMATS = ("csv", "xlsx")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_EXPORT_VAT = {VatRate.REVERSE_CHARGED: "verlegd"}  # the other codes (21, 9, 0) read back as-is
+
+
 def _export_amount(value: Decimal | None) -> str:
     return "" if value is None else format(value, "f").replace(".", ",")
+
+
+def _export_items(organisation):
+    return CatalogueItem.objects.for_organisation(organisation or organisation_get()).order_by(
+        "sku"
+    )
 
 
 def catalogue_export_csv(*, organisation=None) -> str:
     """The catalogue as CSV with semicolons and decimal commas (opens as-is in Dutch Excel and
     imports back unchanged)."""
-    organisation = organisation or organisation_get()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
-    vat_labels = {VatRate.REVERSE_CHARGED: "verlegd"}
-    for item in CatalogueItem.objects.for_organisation(organisation).order_by("sku"):
+    for item in _export_items(organisation):
         writer.writerow(
             [
-                item.sku,
-                item.name,
-                item.description,
-                item.unit,
+                csv_cell(item.sku),
+                csv_cell(item.name),
+                csv_cell(item.description),
+                csv_cell(item.unit),
                 _export_amount(item.price),
-                vat_labels.get(item.vat_rate, item.vat_rate),
+                _EXPORT_VAT.get(item.vat_rate, item.vat_rate),
                 _export_amount(item.cost_price),
                 "" if item.stock is None else item.stock,
                 "" if item.lead_time_days is None else item.lead_time_days,
-                item.category,
+                csv_cell(item.category),
                 "ja" if item.is_active else "nee",
             ]
         )
     return out.getvalue()
+
+
+def catalogue_export_xlsx(*, organisation=None) -> bytes:
+    """The catalogue as an Excel workbook with the CSV export's columns: prices as numbers with two
+    decimals, VAT as its code, text as text (a name starting with = stays text, never a formula).
+    It imports back unchanged."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Catalogue")[:31])
+    for letter, width in zip("ABCDEFGHIJK", (16, 40, 40, 8, 12, 8, 12, 8, 10, 20, 8), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+
+    def text(value):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value or "")))
+        cell.data_type = "s"  # openpyxl would write "=..." as a formula
+        return cell
+
+    def amount(value: Decimal | None):
+        if value is None:
+            return None
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00"
+        return cell
+
+    sheet.append([text(title) for title in EXPORT_COLUMNS])
+    for item in _export_items(organisation):
+        sheet.append(
+            [
+                text(item.sku),
+                text(item.name),
+                text(item.description),
+                text(item.unit),
+                amount(item.price),
+                text(_EXPORT_VAT.get(item.vat_rate, item.vat_rate)),
+                amount(item.cost_price),
+                item.stock,
+                item.lead_time_days,
+                text(item.category),
+                text("ja" if item.is_active else "nee"),
+            ]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def catalogue_export(*, file_format: str = "csv", organisation=None) -> tuple[bytes, str]:
+    """The catalogue as a download: (content, content type). CSV is UTF-8 with a byte order mark,
+    so Excel reads it as UTF-8; `file_format` is one of EXPORT_FORMATS."""
+    if file_format == "xlsx":
+        return catalogue_export_xlsx(organisation=organisation), XLSX_CONTENT_TYPE
+    if file_format == "csv":
+        text = catalogue_export_csv(organisation=organisation)
+        return ("\ufeff" + text).encode("utf-8"), "text/csv"
+    raise ValueError(file_format)

@@ -1,5 +1,6 @@
 """Writing quotes: catalogue items with their price history, quote numbers, totals and versions."""
 
+import functools
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,7 @@ from wendbaar.audit.services import audit_log
 from wendbaar.common.errors import BusinessRuleError
 from wendbaar.quotes import money, selectors
 from wendbaar.quotes import notify as notify_mod
+from wendbaar.quotes import rules as rules_module
 from wendbaar.quotes.choices import DiscountKind, PriceSource, QuoteSource, QuoteStatus, VatRate
 from wendbaar.quotes.models import (
     Bundle,
@@ -25,6 +27,7 @@ from wendbaar.quotes.models import (
     Quote,
     QuoteLine,
     QuoteSequence,
+    QuoteSettings,
     QuoteTemplate,
     QuoteVersion,
 )
@@ -169,15 +172,40 @@ def quote_totals(quote: Quote, *, minimum_margin: Decimal | None = None) -> mone
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _rules_minimum_margin(rules_text: str) -> Decimal | None:
+    """`[pricing] minimum_margin` of house rules as drafting reads them; None when the rules are
+    empty, too long or invalid (then drafting uses no minimum either) or do not set one."""
+    from wendbaar.quotes.drafting import MAX_RULES_CHARS  # drafting imports this module
+
+    text = (rules_text or "").strip()
+    if not text or len(text) > MAX_RULES_CHARS:
+        return None
+    try:
+        return rules_module.parse_rules_text(text).pricing.minimum_margin
+    except (rules_module.RulesError, TypeError, AttributeError, KeyError, ValueError):
+        return None
+
+
+def minimum_margin_get(
+    *, organisation=None, settings: QuoteSettings | None = None
+) -> Decimal | None:
+    """The minimum margin lines are held to, the same in the editor and the draft: the house
+    rules' `[pricing] minimum_margin` when the rules set one (the admin's current rule), otherwise
+    the quote settings' minimum margin."""
+    settings = settings or selectors.quote_settings_get(organisation=organisation)
+    from_rules = _rules_minimum_margin(settings.rules_text)
+    return settings.minimum_margin if from_rules is None else from_rules
+
+
 @transaction.atomic
 def quote_recalculate(*, quote: Quote, minimum_margin: Decimal | None = None) -> money.Totals:
     """Store line totals, margin flags and the quote's totals from its lines.
 
-    Without `minimum_margin` the organisation's minimum margin (quote settings) flags the lines."""
+    Without `minimum_margin` the organisation's minimum margin flags the lines: the house rules'
+    when they set one, else the quote settings' (`minimum_margin_get`)."""
     if minimum_margin is None:
-        minimum_margin = selectors.quote_settings_get(
-            organisation=quote.organisation
-        ).minimum_margin
+        minimum_margin = minimum_margin_get(organisation=quote.organisation)
     totals = quote_totals(quote, minimum_margin=minimum_margin)
     if max(abs(totals.subtotal), abs(totals.total)) >= MAX_AMOUNT:  # would not fit the columns
         raise BusinessRuleError(

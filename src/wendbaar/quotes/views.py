@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,11 +134,15 @@ def catalogue_import(request):
 
 @login_required
 def catalogue_export(request):
-    """The catalogue as CSV (semicolons, decimal commas) for Excel and accounting."""
+    """The catalogue for Excel and accounting: CSV (semicolons, decimal commas) or, with
+    `?format=xlsx`, an Excel workbook. Both import back unchanged."""
     if not selectors.catalogue_can_edit(request.user):
         raise PermissionDenied
-    text = catalogue.catalogue_export_csv()
-    response = HttpResponse(("\ufeff" + text).encode("utf-8"), content_type="text/csv")
-    name = f"catalogus-{timezone.localdate().isoformat()}.csv"
+    file_format = request.GET.get("format", "csv")
+    if file_format not in catalogue.EXPORT_FORMATS:
+        raise Http404
+    content, content_type = catalogue.catalogue_export(file_format=file_format)
+    response = HttpResponse(content, content_type=content_type)
+    name = f"catalogus-{timezone.localdate().isoformat()}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -83,6 +83,10 @@ def _work_context(request, quote, **extra) -> dict:
         and services.quote_may_approve(quote=quote, user=request.user),
         "can_approve_role": selectors.quote_can_approve(request.user),
         "below_margin_count": sum(1 for line in quote.lines.all() if line.below_margin),
+        # The figure the lines are held to (house rules first), for those who see margins.
+        "minimum_margin": services.minimum_margin_get(settings=settings)
+        if selectors.catalogue_can_edit(request.user)
+        else None,
         "error": "",
         "notice": "",
     }
