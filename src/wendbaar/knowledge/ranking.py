@@ -6,9 +6,7 @@ only over those candidates, so permissions stay exactly as the index applied the
 
 - phrases: consecutive content words of the question that stay together in the passage;
 - words: BM25 over the candidates with Dutch or English Snowball stems (aanvragen/aanvraag/
-  aangevraagd meet), the question's function words removed; a compound word also counts as its
-  parts when the candidates use them on their own ("identiteitskaart" meets "kaart" and, through
-  "identiteitsbewijs", "identiteit"), the question's parts weighing less than its whole words;
+  aangevraagd meet), the question's function words removed;
 - meaning: the cosine between the question and each passage's stored embedding;
 - feedback: passages of answers that reviewers accepted rise, rejected ones sink a little.
 
@@ -41,12 +39,6 @@ MEANING_WEIGHT = 3.0
 PHRASE_WEIGHT = 1.0
 # At most this much is added (or taken) for a passage reviewers judged.
 FEEDBACK_WEIGHT = 0.15
-# Weight in the word score of a part of a compound of the question, next to 1 for a whole word.
-COMPOUND_PART_WEIGHT = 0.75
-# Compounds are words of at least this many letters; their head and modifier have at least
-# COMPOUND_MIN_PART letters each ("rijbewijs" is no "rij" + "bewijs": too short to tell).
-COMPOUND_MIN_LENGTH = 8
-COMPOUND_MIN_PART = 4
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _QUESTION_WORDS = frozenset(
@@ -166,72 +158,6 @@ def language_of(text: str) -> str:
     return "en" if english > dutch else "nl"
 
 
-def _folded_words(text: str) -> list[str]:
-    return [fold(w) for w in _WORD.findall(text)]
-
-
-@dataclass
-class _Vocabulary:
-    """The content words seen on their own in a question and its candidates, and their stems."""
-
-    words: set[str]
-    stems: set[str]
-    language: str
-
-    def knows(self, word: str) -> bool:
-        return word in self.words or (_stem(word, self.language) or "-") in self.stems
-
-
-def compound_parts(word: str, vocabulary: _Vocabulary, depth: int = 0) -> list[str]:
-    """The parts of a folded compound word, or [] when it is none by what `vocabulary` knows.
-
-    The head is the longest ending that is a word on its own ("kaart" in "identiteitskaart");
-    the modifier before it must be a known word too, or end in a linking -s ("identiteits-") or
-    -en ("klachten-") that is then dropped. Both parts are split further ("kinderopvangtoeslag").
-    Learned from the candidates' own words, so no word list is needed and the parts are the words
-    the passages use.
-    """
-    if len(word) < COMPOUND_MIN_LENGTH or depth > 3:
-        return []
-    language = vocabulary.language
-    for start in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):  # longest head first
-        head = word[start:]
-        if head not in vocabulary.words or not _stem(head, language):
-            continue
-        modifier = word[:start]
-        if not vocabulary.knows(modifier):
-            if modifier.endswith("s") and len(modifier) > COMPOUND_MIN_PART:
-                modifier = modifier[:-1]
-            elif modifier.endswith("en") and vocabulary.knows(modifier[:-2]):
-                modifier = modifier[:-2]
-            else:
-                continue
-        if not _stem(modifier, language):
-            continue
-        return [
-            modifier,
-            head,
-            *compound_parts(modifier, vocabulary, depth + 1),
-            *compound_parts(head, vocabulary, depth + 1),
-        ]
-    return []
-
-
-def _part_stems(words: list[str], vocabulary: _Vocabulary, cache: dict) -> list[str]:
-    """The stems of the compound parts of `words` (each compound once per occurrence)."""
-    out = []
-    for word in words:
-        parts = cache.get(word)
-        if parts is None:
-            parts = cache[word] = [
-                s
-                for s in (_stem(p, vocabulary.language) for p in compound_parts(word, vocabulary))
-                if s
-            ]
-        out.extend(parts)
-    return out
-
-
 def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) -> list[Candidate]:
     """Candidates ordered best first, each with `score` and its `parts` set."""
     if not candidates:
@@ -242,22 +168,6 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
     pairs = set(itertools.pairwise(question_stems))
     passage_stems = [stems(c.text, language) for c in candidates]
     docs = [Counter(s) for s in passage_stems]
-    # For the word score a compound also counts as its parts, in question and passages alike.
-    question_words = _folded_words(question)
-    passage_words = [_folded_words(c.text) for c in candidates]
-    vocabulary = _Vocabulary(
-        words={w for ws in [question_words, *passage_words] for w in ws if _stem(w, language)},
-        stems={s for ss in [question_stems, *passage_stems] for s in ss},
-        language=language,
-    )
-    cache: dict[str, list[str]] = {}
-    weights = dict.fromkeys(query, 1.0)
-    for part in _part_stems(question_words, vocabulary, cache):
-        weights.setdefault(part, COMPOUND_PART_WEIGHT)
-    split_docs = [
-        d + Counter(_part_stems(ws, vocabulary, cache))
-        for d, ws in zip(docs, passage_words, strict=True)
-    ]
     lengths = [sum(d.values()) for d in docs]
     average = (sum(lengths) / len(lengths)) or 1.0
     n = len(candidates)
@@ -265,17 +175,14 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
     idfs: dict[str, float] = {}
     for term in query:
         frequency = sum(1 for d in docs if term in d)
-        idfs[term] = math.log(1 + (n - frequency + 0.5) / (frequency + 0.5))
-    for term, weight in weights.items():
-        frequency = sum(1 for d in split_docs if term in d)
+        idf = idfs[term] = math.log(1 + (n - frequency + 0.5) / (frequency + 0.5))
         if not frequency:
             continue
-        idf = math.log(1 + (n - frequency + 0.5) / (frequency + 0.5))
-        for i, d in enumerate(split_docs):
+        for i, d in enumerate(docs):
             tf = d.get(term, 0)
             if tf:
                 norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[i] / average)
-                words[i] += weight * idf * tf * (BM25_K1 + 1) / (tf + norm)
+                words[i] += idf * tf * (BM25_K1 + 1) / (tf + norm)
     best_words = words.max() if n else 0.0
     scaled_words = words / best_words if best_words > 0 else words
     for i, candidate in enumerate(candidates):
