@@ -8,22 +8,22 @@ from wendbaar.quotes.draft import draft_lines, normalise_text
 from wendbaar.quotes.rules import RulesError, load_rules, parse_rules
 
 CATALOGUE = [
-    {"sku": "ARB-MON", "name": "Monteur per uur", "unit": "uur"},
-    {"sku": "ARB-MON-AVW", "name": "Monteur avond/weekend per uur", "unit": "uur"},
-    {"sku": "ARB-ELM", "name": "Elektromonteur per uur", "unit": "uur"},
+    {"sku": "ARB-MON", "name": "Uurloon installatiemonteur", "unit": "uur"},
+    {"sku": "ARB-MON-AVW", "name": "Uurloon monteur, avond en weekend", "unit": "uur"},
+    {"sku": "ARB-ELM", "name": "Uurloon monteur elektra", "unit": "uur"},
     {"sku": "ARB-LRL", "name": "Leerling per uur", "unit": "uur"},
-    {"sku": "VRK-Z1", "name": "Voorrijkosten zone 1", "unit": "stuk"},
-    {"sku": "VRK-Z2", "name": "Voorrijkosten zone 2", "unit": "stuk"},
+    {"sku": "VRK-Z1", "name": "Voorrijtarief zone 1, per bezoek", "unit": "stuk"},
+    {"sku": "VRK-Z2", "name": "Voorrijtarief zone 2, per bezoek", "unit": "stuk"},
     {"sku": "REIS-KM", "name": "Reiskosten per km", "unit": "km"},
     {"sku": "BEZ-LEV", "name": "Bezorgkosten", "unit": "stuk"},
-    {"sku": "RAD-22-600-600", "name": "Paneelradiator type 22, 600 x 600 mm", "unit": "stuk"},
-    {"sku": "RAD-22-600-1000", "name": "Paneelradiator type 22, 600 x 1000 mm", "unit": "stuk"},
-    {"sku": "RAD-11-600-800", "name": "Paneelradiator type 11, 600 x 800 mm", "unit": "stuk"},
+    {"sku": "RAD-22-600-600", "name": "Stalen radiator type 22, 600 x 600 mm", "unit": "stuk"},
+    {"sku": "RAD-22-600-1000", "name": "Stalen radiator type 22, 600 x 1000 mm", "unit": "stuk"},
+    {"sku": "RAD-11-600-800", "name": "Stalen radiator type 11, 600 x 800 mm", "unit": "stuk"},
     {"sku": "RAD-TRK", "name": "Thermostatische radiatorkraan", "unit": "set"},
-    {"sku": "VVW-FREES", "name": "Vloerverwarming infrezen per m²", "unit": "m²"},
+    {"sku": "VVW-FREES", "name": "Vloerverwarming ingefreesd in dekvloer, per m²", "unit": "m²"},
     {"sku": "VVW-VERD4", "name": "Verdeler 4 groepen", "unit": "stuk"},
     {"sku": "VVW-VERD6", "name": "Verdeler 6 groepen", "unit": "stuk"},
-    {"sku": "ELK-WCD", "name": "Dubbele wandcontactdoos", "unit": "stuk"},
+    {"sku": "ELK-WCD", "name": "Stopcontact, dubbel (2-voudige wcd)", "unit": "stuk"},
     {"sku": "SAN-WASTAFEL", "name": "Wastafel 60 cm", "unit": "set"},
 ]
 
@@ -191,13 +191,13 @@ def test_bench_rules_file_loads():
 
 
 PRICED = [
-    {"sku": "ARB-MON", "name": "Monteur per uur", "unit": "uur", "price": "60.00",
+    {"sku": "ARB-MON", "name": "Uurloon installatiemonteur", "unit": "uur", "price": "60.00",
      "cost_price": "40.00", "category": "Arbeid"},
-    {"sku": "VRK-Z1", "name": "Voorrijkosten zone 1", "unit": "stuk", "price": "35.00",
+    {"sku": "VRK-Z1", "name": "Voorrijtarief zone 1, per bezoek", "unit": "stuk", "price": "35.00",
      "cost_price": "10.00", "category": "Voorrijkosten"},
     {"sku": "SAN-WASTAFEL", "name": "Wastafel 60 cm", "unit": "set", "price": "200.00",
      "cost_price": "120.00", "category": "Sanitair"},
-    {"sku": "ELK-WCD", "name": "Dubbele wandcontactdoos", "unit": "stuk",
+    {"sku": "ELK-WCD", "name": "Stopcontact, dubbel (2-voudige wcd)", "unit": "stuk",
      "price_excl_vat": "70.00", "category": "Elektra"},
     {"sku": "RAD-TRK", "name": "Thermostatische radiatorkraan", "unit": "set",
      "price": "40.00", "cost_price": "39.00", "category": "Verwarming"},

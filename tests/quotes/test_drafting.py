@@ -161,7 +161,7 @@ def test_drafted_lines_carry_why_confidence_and_prices(seller, house_rules, cata
     assert fence.is_drafted
     assert fence.catalogue_item == catalogue["HEK-180"]
     assert 0 < fence.confidence <= 1
-    assert fence.why["words"] == "schuttingdelen"
+    assert fence.why["words"] == "6 schuttingdelen"  # the request's own words, count included
     assert fence.why["sku"] == "HEK-180"
     assert fence.why["catalogue_name"] == "Tuinscherm grenen 180 x 180"
     assert "schutting plaatsen" in fence.why["text"]
@@ -169,7 +169,8 @@ def test_drafted_lines_carry_why_confidence_and_prices(seller, house_rules, cata
     assert lines["ARB-UUR"].quantity == 8  # 6 x 1 h fence + 2 h gate, from the house rules
     assert lines["ARB-UUR"].why["source"] == "rule"
     assert lines["VRK-A"].why["words"] == "Leusden"  # "plaats Leusden": the place in the request
-    assert lines["ARB-UUR"].why["words"] == ""  # labour hours come from the rules, not words
+    # labour hours: the words of the job they are for
+    assert lines["ARB-UUR"].why["words"] == "6 schuttingdelen en een tuinpoort"
     assert quote.total > 0
     assert quote.source == QuoteSource.EMAIL
     assert quote.language == "nl"

@@ -38,7 +38,7 @@ def test_draft_returns_the_quote_with_lines_open_points_and_letter(seller, house
     assert body["customer_name"] == "Jan de Vries"
     lines = {line["sku"]: line for line in body["lines"]}
     assert lines["HEK-180"]["quantity"] == "6.000"
-    assert lines["HEK-180"]["why"]["words"] == "schuttingdelen"
+    assert lines["HEK-180"]["why"]["words"] == "6 schuttingdelen"
     assert 0 < lines["HEK-180"]["confidence"] <= 1
     assert body["open_points"] == ["Bestrating doen wij niet; niet geprijsd"]
     assert "Tuinscherm grenen 180 x 180" in body["covering_letter"]

@@ -16,101 +16,101 @@ from wendbaar.quotes.rules import load_rules
 RULES_PATH = Path(__file__).resolve().parents[2] / "bench" / "quotes_rules.toml"
 
 CATALOGUE_ROWS = """
-ARB-MON|uur|Monteur per uur
-ARB-LRL|uur|Leerling-monteur per uur
-ARB-MON-AVW|uur|Monteur avond/weekend per uur
-ARB-ELM|uur|Elektromonteur per uur
-VRK-Z1|stuk|Voorrijkosten zone 1
-VRK-Z2|stuk|Voorrijkosten zone 2
-VRK-Z3|stuk|Voorrijkosten zone 3
-REIS-KM|km|Reiskosten buiten werkgebied per km
-BEZ-LEV|stuk|Bezorgkosten materiaal
-CV-HR25-CW4|stuk|HR-combiketel 25 kW CW4
-CV-HR30-CW5|stuk|HR-combiketel 30 kW CW5
-CV-HR36-CW6|stuk|HR-combiketel 36 kW CW6
-CV-SOLO24|stuk|HR-soloketel 24 kW
-CV-ROOKGAS|set|Rookgasafvoer-/luchttoevoerset 60/100
-CV-DEMONT|stuk|Demontage en afvoer oude cv-ketel
-CV-THERM-AAN|stuk|Kamerthermostaat aan/uit
-CV-THERM-SLIM|stuk|Slimme thermostaat modulerend
-CV-ONDERH|stuk|Onderhoudsbeurt cv-ketel
-CV-ABO|jaar|Onderhoudsabonnement cv-ketel per jaar
-RAD-22-600-400|stuk|Paneelradiator type 22, 600 x 400 mm
-RAD-22-600-600|stuk|Paneelradiator type 22, 600 x 600 mm
-RAD-22-600-800|stuk|Paneelradiator type 22, 600 x 800 mm
-RAD-22-600-1000|stuk|Paneelradiator type 22, 600 x 1000 mm
-RAD-22-600-1200|stuk|Paneelradiator type 22, 600 x 1200 mm
-RAD-22-400-1000|stuk|Paneelradiator type 22, 400 x 1000 mm (laag)
-RAD-33-600-1000|stuk|Paneelradiator type 33, 600 x 1000 mm
-RAD-11-600-800|stuk|Paneelradiator type 11, 600 x 800 mm
-RAD-BAD-1200|stuk|Badkamerradiator 1200 x 600 mm wit
-RAD-BAD-EL|stuk|Elektrische handdoekradiator 800 x 500 mm
-RAD-DESIGN|stuk|Designradiator verticaal 1800 x 600 mm antraciet
-RAD-TRK|set|Thermostatische radiatorkraan (set)
-RAD-SLIMKNOP|stuk|Slimme radiatorknop
-VVW-FREES|m²|Vloerverwarming infrezen per m²
-VVW-NOP|m²|Vloerverwarming op noppenplaat per m²
-VVW-VERD4|stuk|Vloerverwarmingsverdeler 4 groepen incl. pompunit
-VVW-VERD6|stuk|Vloerverwarmingsverdeler 6 groepen incl. pompunit
-VVW-VERD8|stuk|Vloerverwarmingsverdeler 8 groepen incl. pompunit
-VVW-ELMAT|m²|Elektrische vloerverwarmingsmat per m²
-VVW-THERM|stuk|Ruimtethermostaat vloerverwarming
-WP-HYB4|stuk|Hybride warmtepomp 4 kW
-WP-LW4|stuk|All-electric warmtepomp 4 kW
-WP-LW6|stuk|All-electric warmtepomp 6 kW
-WP-LW8|stuk|All-electric warmtepomp 8 kW
-WP-BOIL200|stuk|Boilervat 200 liter voor warmtepomp
-WP-BOIL300|stuk|Boilervat 300 liter voor warmtepomp
-WP-AIRCO35|stuk|Airco single-split 3,5 kW
-WP-OPST|set|Opstelset buitendeel
-WP-ONDERH|stuk|Onderhoudsbeurt warmtepomp/airco
-VENT-MVBOX|stuk|MV-box met vochtsensor
-VENT-RFT|stuk|Draadloze bediening MV-box
-VENT-WTW300|stuk|WTW-unit 300 m³/h
-VENT-WTW400|stuk|WTW-unit 400 m³/h
-VENT-FILTER|set|Filterset WTW-unit
-VENT-REINIG|stuk|Ventilatiekanalen reinigen en inregelen
-VENT-BADFAN|stuk|Badkamerventilator 100 mm met timer
-ZP-430|stuk|Zonnepaneel 430 Wp full black
-ZP-450|stuk|Zonnepaneel 450 Wp glas-glas
-ZP-MONT-SCHUIN|stuk|Montagesysteem schuin dak per paneel
-ZP-MONT-PLAT|stuk|Montagesysteem plat dak oost-west per paneel
-ZP-INST|stuk|Installatie zonnepaneel per paneel (woning)
-ZP-OMV36|stuk|Omvormer 3,6 kW 1-fase
-ZP-OMV50|stuk|Omvormer 5,0 kW 1-fase
-ZP-OMV80|stuk|Omvormer 8,0 kW 3-fase
-ZP-AANSL|stuk|Aansluiting omvormer in meterkast
-ZP-REINIG|stuk|Zonnepanelen reinigen per paneel
-BAT-5|stuk|Thuisbatterij 5,1 kWh (1-fase)
-BAT-10|stuk|Thuisbatterij 10,2 kWh (3-fase)
-BAT-UITBR5|stuk|Uitbreidingsmodule thuisbatterij 5,1 kWh
-BAT-EMS|stuk|Energiemanager met P1-koppeling (thuisbatterij)
-LP-7KW|stuk|Laadpaal 7,4 kW 1-fase
-LP-11KW|stuk|Laadpaal 11 kW 3-fase
-LP-PAAL|stuk|Staander voor laadpaal
-LP-KABEL|m|Voedingskabel laadpaal per m
-LP-GRAAF|m|Sleuf graven en bestrating herstellen per m
-LP-LOADBAL|stuk|Load balancing module laadpaal
-ELK-GK1F|stuk|Groepenkast 1-fase 6 groepen
-ELK-GK3F8|stuk|Groepenkast 3-fase 8 groepen
-ELK-GK3F12|stuk|Groepenkast 3-fase 12 groepen
-ELK-GROEP1F|stuk|Extra groep 1-fase in bestaande groepenkast
-ELK-GROEP3F|stuk|Extra groep 3-fase in bestaande groepenkast
-ELK-KOOKGROEP|stuk|Kookgroep (perilex) voor inductie
-ELK-WCD|stuk|Dubbele wandcontactdoos
-ELK-KEURING|stuk|Inspectie elektrische installatie woning
-SAN-HANGTOILET|set|Hangtoilet compleet
-SAN-STAANDTOILET|set|Staand toilet compleet
-SAN-FONTEIN|set|Fonteinset toilet
-SAN-WASTAFEL|set|Wastafel 60 cm compleet
-SAN-DOUCHE-OPB|set|Opbouw thermostatische regendoucheset
-SAN-DOUCHE-INB|set|Inbouw douchethermostaat met regendouche
-SAN-KEUKENKRAAN|stuk|Keukenmengkraan
-SAN-KOKEND|stuk|Kokendwaterkraan met reservoir
-SAN-BOILER80|stuk|Elektrische boiler 80 liter
-SAN-BOILER120|stuk|Elektrische boiler 120 liter
-SAN-CLOSEIN|stuk|Close-in keukenboiler 10 liter
-SAN-ONTSTOP|stuk|Afvoer ontstoppen
+ARB-MON|uur|Uurloon installatiemonteur
+ARB-LRL|uur|Uurloon leerling-/hulpmonteur
+ARB-MON-AVW|uur|Uurloon monteur buiten kantoortijd (avond en weekend)
+ARB-ELM|uur|Uurloon monteur elektra
+VRK-Z1|stuk|Voorrijtarief zone 1, per bezoek
+VRK-Z2|stuk|Voorrijtarief zone 2, per bezoek
+VRK-Z3|stuk|Voorrijtarief zone 3, per bezoek
+REIS-KM|km|Kilometervergoeding buiten ons werkgebied
+BEZ-LEV|stuk|Levering van materialen aan huis
+CV-HR25-CW4|stuk|Hoogrendement combiketel CW4, 25 kW
+CV-HR30-CW5|stuk|Hoogrendement combiketel CW5, 30 kW
+CV-HR36-CW6|stuk|Hoogrendement combiketel CW6, 36 kW
+CV-SOLO24|stuk|Hoogrendement soloketel (alleen verwarming) 24 kW
+CV-ROOKGAS|set|Concentrische rookgasafvoer en luchttoevoer 60/100, complete set
+CV-DEMONT|stuk|Oude cv-ketel demonteren en afvoeren
+CV-THERM-AAN|stuk|Eenvoudige aan/uit-kamerthermostaat
+CV-THERM-SLIM|stuk|Modulerende slimme thermostaat met app
+CV-ONDERH|stuk|Jaarlijkse servicebeurt cv-ketel
+CV-ABO|jaar|Jaarabonnement onderhoud cv-ketel
+RAD-22-600-400|stuk|Stalen paneelradiator type 22, 600 x 400 mm (h x l)
+RAD-22-600-600|stuk|Stalen paneelradiator type 22, 600 x 600 mm (h x l)
+RAD-22-600-800|stuk|Stalen paneelradiator type 22, 600 x 800 mm (h x l)
+RAD-22-600-1000|stuk|Stalen paneelradiator type 22, 600 x 1000 mm (h x l)
+RAD-22-600-1200|stuk|Stalen paneelradiator type 22, 600 x 1200 mm (h x l)
+RAD-22-400-1000|stuk|Lage stalen paneelradiator type 22, 400 x 1000 mm (h x l)
+RAD-33-600-1000|stuk|Stalen paneelradiator type 33, 600 x 1000 mm (h x l), drie platen
+RAD-11-600-800|stuk|Stalen paneelradiator type 11, 600 x 800 mm (h x l), enkele plaat
+RAD-BAD-1200|stuk|Handdoekradiator badkamer, wit, 1200 x 600 mm
+RAD-BAD-EL|stuk|Handdoekradiator elektrisch, 800 x 500 mm
+RAD-DESIGN|stuk|Verticale designradiator in antraciet, 1800 x 600 mm
+RAD-TRK|set|Radiatorkraan met thermostaatknop, per set
+RAD-SLIMKNOP|stuk|Radiatorknop, slim (via app te regelen)
+VVW-FREES|m²|Vloerverwarming ingefreesd in bestaande dekvloer, per m²
+VVW-NOP|m²|Vloerverwarming op noppenplaat onder nieuwe dekvloer, per m²
+VVW-VERD4|stuk|Verdeler vloerverwarming met pompunit, 4 groepen
+VVW-VERD6|stuk|Verdeler vloerverwarming met pompunit, 6 groepen
+VVW-VERD8|stuk|Verdeler vloerverwarming met pompunit, 8 groepen
+VVW-ELMAT|m²|Verwarmingsmat elektrisch onder tegelvloer, per m²
+VVW-THERM|stuk|Thermostaat voor vloerverwarming, per ruimte
+WP-HYB4|stuk|Warmtepomp hybride (naast cv-ketel), 4 kW
+WP-LW4|stuk|Lucht/water-warmtepomp all-electric, 4 kW
+WP-LW6|stuk|Lucht/water-warmtepomp all-electric, 6 kW
+WP-LW8|stuk|Lucht/water-warmtepomp all-electric, 8 kW
+WP-BOIL200|stuk|Tapwatervoorraadvat 200 liter bij warmtepomp
+WP-BOIL300|stuk|Tapwatervoorraadvat 300 liter bij warmtepomp
+WP-AIRCO35|stuk|Split-airco met 1 binnendeel, 3,5 kW
+WP-OPST|set|Montageset buitenunit (consoles en trillingsdempers)
+WP-ONDERH|stuk|Servicebeurt warmtepomp of airco
+VENT-MVBOX|stuk|Mechanische ventilatiebox met vochtsensor
+VENT-RFT|stuk|Draadloze afstandsbediening voor ventilatiebox
+VENT-WTW300|stuk|Warmteterugwinunit (WTW) 300 m³/h
+VENT-WTW400|stuk|Warmteterugwinunit (WTW) 400 m³/h
+VENT-FILTER|set|Vervangende filters voor WTW-unit, per set
+VENT-REINIG|stuk|Reinigen van ventilatiekanalen incl. inregelen
+VENT-BADFAN|stuk|Badkamerafzuiger 100 mm met nalooptimer
+ZP-430|stuk|Full-black zonnepaneel 430 Wp
+ZP-450|stuk|Glas-glas zonnepaneel 450 Wp
+ZP-MONT-SCHUIN|stuk|Bevestigingsmateriaal hellend dak, per paneel
+ZP-MONT-PLAT|stuk|Bevestigingsmateriaal plat dak (oost-west), per paneel
+ZP-INST|stuk|Zonnepaneel plaatsen op woonhuis, per paneel
+ZP-OMV36|stuk|Omvormer 1-fase, 3,6 kW
+ZP-OMV50|stuk|Omvormer 1-fase, 5,0 kW
+ZP-OMV80|stuk|Omvormer 3-fase, 8,0 kW
+ZP-AANSL|stuk|Omvormer aansluiten in de meterkast
+ZP-REINIG|stuk|Schoonmaken zonnepanelen, per paneel
+BAT-5|stuk|Thuisbatterij 1-fase, 5,1 kWh opslag
+BAT-10|stuk|Thuisbatterij 3-fase, 10,2 kWh opslag
+BAT-UITBR5|stuk|Extra batterijmodule 5,1 kWh voor thuisbatterij
+BAT-EMS|stuk|Energiemanagementsysteem met P1-aansluiting voor thuisbatterij
+LP-7KW|stuk|Laadpaal 1-fase, 7,4 kW
+LP-11KW|stuk|Laadpaal 3-fase, 11 kW
+LP-PAAL|stuk|Vrijstaande voet voor laadpaal
+LP-KABEL|m|Voedingskabel naar laadpaal, per meter
+LP-GRAAF|m|Kabelsleuf graven en straatwerk terugleggen, per meter
+LP-LOADBAL|stuk|Dynamische load balancing voor laadpaal
+ELK-GK1F|stuk|Nieuwe groepenkast 1-fase met 6 groepen
+ELK-GK3F8|stuk|Nieuwe groepenkast 3-fase met 8 groepen
+ELK-GK3F12|stuk|Nieuwe groepenkast 3-fase met 12 groepen
+ELK-GROEP1F|stuk|Groep 1-fase bijplaatsen in bestaande kast
+ELK-GROEP3F|stuk|Groep 3-fase bijplaatsen in bestaande kast
+ELK-KOOKGROEP|stuk|Perilex-kookgroep voor inductiekookplaat
+ELK-WCD|stuk|Stopcontact, dubbel (2-voudige wcd)
+ELK-KEURING|stuk|Keuring elektrische installatie woonhuis
+SAN-HANGTOILET|set|Wandtoilet met inbouwreservoir, compleet
+SAN-STAANDTOILET|set|Staande closetcombinatie, compleet
+SAN-FONTEIN|set|Fonteintje voor toilet, complete set
+SAN-WASTAFEL|set|Wastafel 60 cm met kraan en sifon
+SAN-DOUCHE-OPB|set|Regendoucheset opbouw, thermostatisch
+SAN-DOUCHE-INB|set|Douchethermostaat inbouw incl. regendouche
+SAN-KEUKENKRAAN|stuk|Mengkraan voor keuken
+SAN-KOKEND|stuk|Kokend-waterkraan incl. boilerreservoir
+SAN-BOILER80|stuk|Elektrische wandboiler 80 liter
+SAN-BOILER120|stuk|Elektrische wandboiler 120 liter
+SAN-CLOSEIN|stuk|Keukenboiler close-in, 10 liter
+SAN-ONTSTOP|stuk|Ontstoppen van de afvoer
 """
 
 CATALOGUE = [

@@ -48,6 +48,8 @@ class Line:
     source: str = "rule"
     discount_percent: Decimal | None = None
     discount_why: str = ""
+    words: str = ""  # the request words the line came from, exactly as written in the request
+    spans: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -57,21 +59,47 @@ class Draft:
 
 
 def normalise_text(text: str) -> str:
-    text = text.replace("m2", "m²").replace("m3", "m³").replace("\u00a0", " ")
-    text = re.sub(
-        r"(?<=\d)\s*(?:vierkante meter|square met(?:re|er)s?|sq\.? ?m)\b", " m²", text, flags=re.I
+    return normalise_mapped(text)[0]
+
+
+def _tracked_sub(pattern: str, repl, text: str, where: list, flags: int = 0):
+    """re.sub that also keeps, per character of the result, the (start, end) it came from."""
+    out, out_where, last = [], [], 0
+    for m in re.finditer(pattern, text, flags):
+        out.append(text[last : m.start()])
+        out_where.extend(where[last : m.start()])
+        new = repl(m) if callable(repl) else repl
+        origin = (where[m.start()][0], where[m.end() - 1][1])
+        out.append(new)
+        out_where.extend([origin] * len(new))
+        last = m.end()
+    out.append(text[last:])
+    out_where.extend(where[last:])
+    return "".join(out), out_where
+
+
+def normalise_mapped(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text as the engine reads it (number words as digits, m2 as m²) and, per character, the
+    span of the original text it came from: request words can then be quoted as written."""
+    where = [(i, i + 1) for i in range(len(text))]
+    text, where = _tracked_sub("m2", "m²", text, where)
+    text, where = _tracked_sub("m3", "m³", text, where)
+    text, where = _tracked_sub("\u00a0", " ", text, where)
+    text, where = _tracked_sub(
+        r"(?<=\d)\s*(?:vierkante meter|square met(?:re|er)s?|sq\.? ?m)\b", " m²", text, where, re.I
     )
     words = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-    text = re.sub(r"\ba dozen\b", "12", text, flags=re.I)
-    text = re.sub(
-        rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1).lower()]), text, flags=re.I
+    text, where = _tracked_sub(r"\ba dozen\b", "12", text, where, re.I)
+    text, where = _tracked_sub(
+        rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1).lower()]), text, where, re.I
     )
     # "een meter of 15", "een uurtje of 3": Dutch for about that number
-    return re.sub(
+    return _tracked_sub(
         r"\been (meter|m²|uur|uurtje|stuk\w*|paneel\w*) of (\d+(?:[.,]\d+)?)",
         lambda m: f"{m.group(2)} {'uur' if m.group(1).startswith('uur') else m.group(1)}",
         text,
-        flags=re.I,
+        where,
+        re.I,
     )
 
 
@@ -158,18 +186,54 @@ class Catalogue:
 
 
 class Builder:
-    def __init__(self, catalogue: Catalogue, rules: Rules, language: str):
+    def __init__(self, catalogue: Catalogue, rules: Rules, language: str, text: str = ""):
         self.catalogue, self.rules, self.language = catalogue, rules, language
+        self.text = text
+        self.request, self.where = text, [(i, i + 1) for i in range(len(text))]
         self.lines: dict[str, Line] = {}
         self.open_points: list[str] = []
         self.hours: dict[str, Decimal] = {}
+        self.hour_spans: dict[str, list[tuple[int, int]]] = {}
         self.onsite = False
         self.labour_needed = False
         self.spans: list[tuple[int, int]] = []  # request text the rules explained
+        self.cue: list[tuple[int, int]] = []  # the request words the next lines come from
+
+    def _counted(self, start: int, end: int) -> tuple[int, int]:
+        """The span with the count written just before it ("12 zonnepanelen")."""
+        before = re.search(
+            r"(?<![\w.,])\d+(?:[.,]\d+)?\s*(?:x\s*|st\.?\s*|stuks\s*)?(?:[a-zà-ÿ]+e\s+){0,2}$",
+            self.text[max(0, start - 40) : start],
+            re.I,
+        )
+        if before:
+            start -= len(before.group(0))
+        return start, end
 
     def explained(self, match: re.Match | None) -> None:
-        if match is not None:
-            self.spans.append(match.span())
+        """The rules explain these request words; the lines that follow come from them."""
+        if match is not None and match.end() > match.start():
+            span = self._counted(*match.span())
+            self.spans.append(span)
+            self.cue = [span]
+
+    def seen(self, fragment: str) -> None:
+        """Request words a job read (a size, an option) without making them the lines' cue."""
+        fragment = (fragment or "").strip()
+        found = re.search(re.escape(fragment), self.text, re.I) if fragment else None
+        if found:
+            self.spans.append(found.span())
+
+    def at(self, fragment: str) -> None:
+        """As `explained`, for a cue found in a rewritten copy of the request: its first place as
+        a word of its own, else its first place."""
+        fragment = (fragment or "").strip()
+        if not fragment:
+            return
+        self.explained(
+            re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", self.text, re.I)
+            or re.search(re.escape(fragment), self.text, re.I)
+        )
 
     def point(self, nl: str, en: str) -> None:
         text = en if self.language == "en" else nl
@@ -193,9 +257,10 @@ class Builder:
             line.confidence = min(line.confidence, confidence)
         else:
             name = self.catalogue.name(sku)
-            self.lines[sku] = Line(
+            line = self.lines[sku] = Line(
                 sku, quantity, self.catalogue.unit(sku), f"{why} -> {name}", confidence
             )
+        line.spans.extend(span for span in self.cue if span not in line.spans)
         if not offsite:
             self.onsite = True
 
@@ -212,6 +277,8 @@ class Builder:
         if hours > 0:
             self.hours[kind] = self.hours.get(kind, Decimal(0)) + hours
             self.labour_needed = True
+            spans = self.hour_spans.setdefault(kind, [])
+            spans.extend(span for span in self.cue if span not in spans)
 
 
 def _find_place(text: str, rules: Rules):
@@ -274,6 +341,9 @@ NOT_PLACES = {
 }  # fmt: skip
 
 
+RADIATOR_MAX_MM = 10_000  # a panel radiator of more than 10 m is a misread size
+
+
 def _radiators(b: Builder, text: str) -> None:
     job = b.rules.job("radiators")
     if job is None:
@@ -313,6 +383,7 @@ def _radiators(b: Builder, text: str) -> None:
         lengths: list[tuple[Decimal, int]] = []
         grid = re.search(r"(\d{2,3})\s*x\s*(\d{2,3})", joined)
         if grid:
+            b.seen(grid.group(0))
             h, length = int(grid.group(1)), int(grid.group(2))
             height, lengths = (
                 (h * 10 if h < 100 else h),
@@ -337,6 +408,17 @@ def _radiators(b: Builder, text: str) -> None:
                 else:
                     value = int(m.group(5))
                     mm = value * 10 if value < 300 else value
+                after = re.match(r"\s*([a-zà-ÿ][\w-]*)", body[m.end() :], re.I)
+                if (
+                    after
+                    and not re.match(
+                        r"(?:breed|lang|hoog|wide|long|high|tall|radiator\w*|paneel\w*|panels?)$",
+                        after.group(1),
+                        re.I,
+                    )
+                    and after.group(1).lower() not in matching.STOP | matching.FILLER
+                ):
+                    continue  # "88888888 meter leiding": the size of something else
                 n = Decimal(m.group(1)) if m.group(1) else None
                 if (
                     n is None
@@ -348,6 +430,7 @@ def _radiators(b: Builder, text: str) -> None:
                     )
                 ):
                     n = count  # "4 radiatoren van 1 meter 20 en 2 van 60 cm"
+                b.seen(m.group(0))
                 lengths.append((n, mm))
         if not lengths:
             lengths = [(count, None)]
@@ -357,10 +440,22 @@ def _radiators(b: Builder, text: str) -> None:
                 if len(lengths) == 1
                 else [(n or 1, mm) for n, mm in lengths]
             )
+        b.explained(
+            re.search(
+                r"\bradiator(?:en|s)?\b(?!\s+(?:valves?|knobs?|thermostats?|heads?))", text, re.I
+            )
+        )
         panels = b.catalogue.radiators(job)
         options = [r for r in panels if r[1] == rtype] or panels
         for n, mm in lengths:
             pool = [r for r in options if r[2] == height] or options
+            if n > MAX_QUANTITY or (mm is not None and mm > RADIATOR_MAX_MM):
+                size = f" x {mm} mm" if mm is not None else ""
+                b.point(
+                    f"{n} radiator(en){size} onwaarschijnlijk; niet geprijsd, controleren",
+                    f"{n} radiator(s){size} implausible; not priced, please check",
+                )
+                continue
             if mm is None:
                 b.point("radiatormaat onbekend; opmeten", "radiator size unknown; to be measured")
                 continue
@@ -486,8 +581,17 @@ def _ketel(b: Builder, text: str) -> None:
         ) and not re.search(r"vervang|replac", sentence, re.I):
             continue  # "een thermostaat die met de bestaande ketel werkt"
         if re.search(
-            r"boiler (van )?\d+ ?l|\d+ ?liter|warmtepomp|heat pump|verwijder|remov|close-?in|"
+            r"boiler (van )?\d+ ?l|\d+ ?liter|verwijder|remov|close-?in|"
             r"keukenboiler|elektrische boiler|electric (water )?(heater|boiler)",
+            sentence,
+            re.I,
+        ):
+            continue
+        # A heat pump in the same sentence: no new boiler when the heat pump takes its place
+        # ("de ketel vervangen door een warmtepomp"), one when it comes beside it ("a new combi
+        # boiler, and a heat pump in the garage").
+        if re.search(r"warmtepomp|heat ?pump", sentence, re.I) and not re.search(
+            r"(nieuwe|new)\s+(?:hr[- ]?)?(?:combi ?|cv-?)?(ketel|boiler)|combiketel|combi ?boiler",
             sentence,
             re.I,
         ):
@@ -521,6 +625,7 @@ def _ketel(b: Builder, text: str) -> None:
             else:
                 entry = next((c for c in classes if with_kw(c)), None)
                 sku = entry["sku"] if entry else None
+        b.at(ketel.group(0))
         if missing:
             b.point(
                 f"cv-ketel: gevraagde uitvoering ({missing}) niet in catalogus",
@@ -557,6 +662,7 @@ def _thermostat(b: Builder, text: str) -> None:
         around,
         re.I,
     )
+    b.at(match.group(0))
     b.add((job["smart"] or job["basic"]) if slim else job["basic"], 1, f"'{match.group(0)}'")
     b.labours(job["labour"], 1, "thermostaat")
 
@@ -577,6 +683,7 @@ def _floor(b: Builder, text: str) -> None:
     if not (electric or water) or not area:
         return
     b.explained(area)
+    b.cue = [(electric or water).span(), *b.cue]
     size = _dec(area.group(2) or area.group(1))
     if area.group(2):
         b.point("oppervlakte is een bereik; opmeten", "area given as a range; to be measured")
@@ -619,6 +726,7 @@ def _heat_pumps(b: Builder, text: str) -> None:
             low,
         )
         n = Decimal(units.group(1)) if units else Decimal(1)
+        b.explained(units or re.search(r"\bairco|air ?con\w*|split ?unit", text, re.I))
         b.add_lines(job["airco"]["lines"], n, "airco single-split")
         b.labours(job["airco"]["labour"], n, "airco")
         return
@@ -629,6 +737,9 @@ def _heat_pumps(b: Builder, text: str) -> None:
         r"onderhoud|service|maintenance", low
     ):
         return
+    b.explained(
+        re.search(r"(?:hybride |hybrid |all[- ]?electric )?(?:warmtepomp|heat ?pump)", text, re.I)
+    )
     if re.search(r"hybride|hybrid", low):
         if not job["hybrid"]:
             b.point("hybride warmtepomp niet in catalogus", "hybrid heat pump not in catalogue")
@@ -676,6 +787,9 @@ def _heat_pumps(b: Builder, text: str) -> None:
             b.add(tank, 1, "boilervat")
         b.add_lines(full["lines"], 1, "all-electric warmtepomp")
         if full["removal"] and re.search(r"verwijder|remov|eruit|weg\b|demont|afvoeren", low):
+            b.explained(
+                re.search(r"verwijder\w*|remov\w*|eruit|weg\b|demont\w*|afvoeren", text, re.I)
+            )
             b.add(full["removal"], 1, "oude cv-ketel verwijderen")
         b.labours(full["labour"], 1, "all-electric warmtepomp")
         return
@@ -748,6 +862,7 @@ def _battery(b: Builder, text: str) -> None:
         b.point("capaciteit thuisbatterij onbekend", "battery capacity unknown")
         return
     b.explained(kwh)
+    b.cue = [match.span(), *b.cue]
     choice = min(job["sizes"], key=lambda s: (abs(s["kwh"] - size), -s["kwh"]))
     b.add(choice["sku"], 1, f"thuisbatterij {size} kWh")
     b.add_lines(choice["lines"], 1, "thuisbatterij")
@@ -816,12 +931,14 @@ def _charger(b: Builder, text: str) -> None:
         pass
     elif metres:
         b.add(job["cable"], metres[0][1] * n, f"kabel {metres[0][1]} m")
+        b.spans.append(_phrase_at(low, metres[0][0]))
         for start, value in metres[1:]:
             if re.search(
                 r"bestrating|graaf|sleuf|trench|onder de|under the|tuin|garden",
                 low[start : start + 60],
             ):
                 b.add(job["trench"], value, f"sleuf {value} m")
+                b.spans.append(_phrase_at(low, start))
                 break
         else:
             if free:
@@ -832,6 +949,12 @@ def _charger(b: Builder, text: str) -> None:
         )
     if re.search(r"load ?balanc", low):
         b.add(job["load_balancing"], 1, "load balancing")
+
+
+def _phrase_at(text: str, start: int) -> tuple[int, int]:
+    """The span of the measure at `start` with the words after it up to the clause's end."""
+    end = re.compile(r"[.,;:!?\n]|\s(?:en|and)\s").search(text, start)
+    return start, end.start() if end else len(text)
 
 
 def _groepenkast(b: Builder, text: str) -> None:
@@ -937,12 +1060,16 @@ def draft_lines(
     """
     cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(list(catalogue))
     language = "en" if (language or "").lower().startswith("en") else "nl"
-    text = normalise_text(request_text or "")
-    b = Builder(cat, rules, language)
+    text, where = normalise_mapped(request_text or "")
+    b = Builder(cat, rules, language, text)
+    b.request, b.where = request_text or "", where
     for job in JOBS:
+        b.cue = []
         job(b, text)
     for bundle in rules.bundles:
+        b.cue = []
         _bundle(b, bundle, text)
+    b.cue = []
     if b.hours:
         b.onsite = True
     # a fault whose cause is unknown: diagnosis hour, parts as an open point
@@ -958,6 +1085,7 @@ def draft_lines(
                 if any(w in clause.lower() for w in _words(line.why))
             ]
             if not touched:
+                b.at(clause)
                 b.labour("standard", 1, "diagnose storing")
                 b.onsite = True
                 b.point(
@@ -987,6 +1115,7 @@ def draft_lines(
         b.hours.clear()
         b.onsite = False
         if any_cue(rules.delivery_cues, text) and b.lines and rules.delivery_sku:
+            b.explained(any_cue(rules.delivery_cues, text))
             b.add(rules.delivery_sku, 1, "bezorging materiaal", offsite=True)
     evening = any_cue(rules.evening_cues, text)
     for kind, hours in b.hours.items():
@@ -997,9 +1126,11 @@ def draft_lines(
             continue  # e.g. no apprentice rate: the firm does not charge those hours
         if sku == rules.labour["standard"] and evening and rules.labour.get("evening"):
             sku = rules.labour["evening"]
+        b.cue = b.hour_spans.get(kind, [])
         b.add(sku, hours, f"arbeid ({kind})", 0.8, offsite=True)
     if b.onsite and b.lines:
         zone, place = _find_place(text, rules)
+        b.cue = _place_spans(text, rules, place)
         if zone:
             b.add(zone, 1, f"plaats {place}", offsite=True)
         else:
@@ -1027,7 +1158,19 @@ def draft_lines(
         b.point("adres/plaats onbekend", "address/place unknown")
     limits = rules.defaults.get("max_quantity", {})
     lines = []
+    # an absurd count ("50000 zonnepanelen") prices nothing that came from its words
+    absurd = {
+        span for line in b.lines.values() if line.quantity > MAX_QUANTITY for span in line.spans
+    }
     for line in b.lines.values():
+        line.words = _line_words(b, line, request_text or "", where)
+        if line.quantity > MAX_QUANTITY or (line.spans and set(line.spans) <= absurd):
+            said = line.words or line.sku
+            b.point(
+                f"'{said}': hoeveelheid onwaarschijnlijk; niet geprijsd, controleren",
+                f"'{said}': implausible quantity; not priced, please check",
+            )
+            continue
         limit = limits.get(line.unit)
         if limit is not None and line.quantity > Decimal(str(limit)):
             b.point(
@@ -1039,6 +1182,7 @@ def draft_lines(
     travel = {rules.distance_sku, *(sku for sku, _ in rules.zones)}
     if lines and all(line.sku in travel for line in lines):
         lines = []  # travel alone is no quote (the job itself was not priced)
+    _unasked(b, text, request_text or "", where, lines)
     if not lines and not b.open_points:
         b.point(
             "niets in de aanvraag staat in de catalogus",
@@ -1194,7 +1338,19 @@ def _covered(b: Builder, mention: "matching.Mention", text: str) -> bool:
 
 def _match_the_rest(b: Builder, text: str) -> None:
     """Counted item mentions no rule explained: a matched line, or an open point, never a guess."""
-    mentions = [m for m in matching.find_mentions(text) if not _covered(b, m, text)]
+    mentions = []
+    for mention in matching.find_mentions(text):
+        if _covered(b, mention, text):
+            continue
+        if mention.quantity > MAX_QUANTITY:  # "88888888 meter leiding": no count, never a line
+            b.spans.append((mention.start, mention.end))
+            said = _quote(b, mention.start, mention.end)
+            b.point(
+                f"'{said}': hoeveelheid onwaarschijnlijk; niet geprijsd, controleren",
+                f"'{said}': implausible quantity; not priced, please check",
+            )
+            continue
+        mentions.append(mention)
     if not mentions:
         return
     accept = b.rules.matching.get("accept", matching.ACCEPT)
@@ -1203,6 +1359,9 @@ def _match_the_rest(b: Builder, text: str) -> None:
     for found in b.catalogue.index().match_many(mentions, accept, margin):
         mention, best = found.mention, found.best
         said = f"'{mention.text}'"
+        if found.decision != "none":
+            b.cue = [(mention.start, mention.end)]
+            b.spans.append((mention.start, mention.end))
         if found.decision == "line":
             confidence = round(0.4 + 0.3 * min(1.0, (best.score - accept) / (1 - accept)), 2)
             before = b.lines.get(best.sku)
@@ -1237,3 +1396,281 @@ def _match_the_rest(b: Builder, text: str) -> None:
 
 def _words(why: str) -> set[str]:
     return set(re.findall(r"[a-zà-ÿ]{4,}", why.lower())) - {"arbeid", "standard"}
+
+
+# ------------------------------------------------------------------ request words and open points
+
+MAX_QUANTITY = Decimal(10_000)  # no request asks for more of anything: a misread number
+
+# words that ask for work or an item ("de dakgoot moet geschilderd worden", "replace the fence")
+ASKS = re.compile(
+    r"\b(?:vervang\w*|plaats(?:en|t)|geplaatst|installe\w*|geïnstalleerd|monte\w*|gemonteerd|"
+    r"schilder\w*|geschilderd|verven|geverfd|repar\w*|gerepareerd|herstel\w*|hersteld|aanleg\w*|"
+    r"aangelegd|leveren|geleverd|vernieuw\w*|ophang\w*|opgehangen|aansluit\w*|aangesloten|"
+    r"verplaats\w*|verwijder\w*|bouwen|gebouwd|maken|gemaakt|nieuwe?|replac\w*|install\w*|"
+    r"paint\w*|repair\w*|fix\w*|fit|fitted|fitting|mount\w*|deliver\w*|supply|renew\w*|build|"
+    r"remov\w*|new)\b",
+    re.I,
+)
+CLAUSE_SEPARATORS = re.compile(
+    r"(?<!\d)[.,](?!\d)|[!?;:()\n]|\s(?:en|and|maar|but|plus)\s|\s[-\u2013]\s", re.I
+)
+SMALL_TALK = re.compile(
+    r"^\s*(?:beste|hallo|hoi|hi|hey|hello|dear|geachte|goede(?:morgen|middag|navond)|"
+    r"good (?:morning|afternoon|evening))\b|groet|regards|bedankt|\bthanks?\b|thank you|"
+    r"\bdank\b|cheers|sincerely|alvast",
+    re.I,
+)
+NOT_ASKED = re.compile(
+    r"\b(?:zelf|ourselves|myself|yourself|our own|eigen|already|bestaande|existing|huidige|"
+    r"current|afgelopen|vorig\w*|last year|geleden|ago)\b|"
+    # what the customer has, had done or is doing: the setting of the request, not the request
+    r"\b(?:we|wij|ik|i)\s+(?:hebben|heb|hadden|had|have|krijgen|krijg|get|are getting|gaan|"
+    r"ga|are going|am going)\b|"
+    # an elaboration of what was just asked ("dus 2 binnendelen", "i.e. two indoor units")
+    r"^\s*(?:dus|so|namelijk|oftewel|i\.?e\.?|e\.?g\.?|bijv\w*|bijvoorbeeld|zoals|such as)\b",
+    re.I,
+)
+OFFER = re.compile(
+    r"\b\w*offerte\w*|\bprijsopgave\b|\bquot(?:e|ation)s?\b|\bestimate\b|\bprices?\b|"
+    r"\bprijs\b|\bkosten\b",
+    re.I,
+)
+# words around what is asked for, not what is asked for ("ook moet ... worden", "we would like")
+EDGE = {
+    "graag", "ook", "also", "moet", "moeten", "wil", "willen", "would", "like", "we", "wij", "ik",
+    "i", "please", "verder", "further", "daarnaast", "besides", "tevens", "dan", "then", "en",
+    "and", "plus", "nog", "zou", "zouden", "jullie", "u", "you", "kunnen", "kunt", "can", "could",
+    "worden", "wordt", "laten", "be", "need", "needs", "needed", "nodig", "want", "wants",
+    "to", "too", "as", "well", "have", "get", "hebben", "krijgen", "is", "are",
+    "er", "there", "het", "it", "misschien", "maybe", "perhaps", "eventueel", "possibly",
+    "mogelijk", "svp", "aub", "a.u.b.",
+}  # fmt: skip
+GENERIC = EDGE | {
+    "huis", "woning", "house", "home", "werk", "work", "klus", "job", "vraag", "question", "dit",
+    "this", "deze", "these", "those", "die", "dat", "that", "hoe", "how", "wat", "what",
+    "wanneer", "when", "snel", "soon", "asap", "week", "maand", "month", "dag", "day", "tijd",
+    "time", "binnenkort", "volgende", "next", "komen", "come", "langs", "doen", "done",
+    "gedaan", "onze", "ons", "our", "mijn", "my", "your", "uw", "thing", "things", "iets",
+    "something", "alles", "everything", "all", "alle", "meteen", "tegelijk", "same", "zelfde",
+    "mee", "meenemen", "along", "bedrijf", "company", "jaar", "year", "years", "oud", "old",
+    # words that point back at what was already named ("een nieuwe van dezelfde maat")
+    "dezelfde", "hetzelfde", "gewoon", "just", "simply", "plek", "place", "spot",
+    "location", "locatie", "maat", "size", "grotere", "groter", "kleinere", "kleiner", "bigger",
+    "larger", "smaller", "andere", "other", "another", "one", "ones", "exemplaar", "stuk",
+    "stuks", "zoeken", "looking", "search", "installateur", "installer", "vakman", "monteur",
+    "following", "meter", "meters", "metre", "metres", "incl", "excl", "inclusief",
+    "including", "etc", "bijv", "volledig", "helemaal", "completely", "fully",
+}  # fmt: skip
+GENERIC |= matching.SIZE_WORDS
+
+
+def _where_span(where: list, start: int, end: int) -> tuple[int, int] | None:
+    if not where or start >= end or start >= len(where):
+        return None
+    return where[start][0], where[min(end, len(where)) - 1][1]
+
+
+def _quote(b: Builder, start: int, end: int) -> str:
+    """The request words behind the engine's text span, as the customer wrote them."""
+    span = _where_span(b.where, start, end)
+    if span is None:
+        return b.text[start:end].strip()
+    return b.request[span[0] : span[1]].strip()
+
+
+def _line_words(b: Builder, line: Line, request: str, where: list) -> str:
+    """One stretch of the request the line came from: its first cue, with the cues close to it in
+    the same sentence ("vloerverwarming, ongeveer 25 m²"); a quoted cue of the reason otherwise."""
+    spans = list(line.spans)
+    if not spans:
+        for word in re.findall(r"'([^']{1,120})'", line.why):
+            found = re.search(re.escape(word), b.text, re.I)
+            if found:
+                spans.append(found.span())
+                break
+    if not spans:
+        return ""
+    start, end = spans[0]
+    for other_start, other_end in sorted(spans[1:]):
+        gap = b.text[min(end, other_start) : max(start, other_end)]
+        if other_end < start:
+            gap = b.text[other_end:start]
+        elif other_start > end:
+            gap = b.text[end:other_start]
+        else:
+            gap = ""
+        if len(gap) <= 40 and not re.search(r"[.!?\n]", gap):
+            start, end = min(start, other_start), max(end, other_end)
+    return _quote(b, start, end)
+
+
+def _place_spans(text: str, rules: Rules, place: str | None) -> list[tuple[int, int]]:
+    """Where the request names the place of the work (or a neighbourhood of it)."""
+    if not place:
+        return []
+    found = re.search(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text, re.I)
+    if found:
+        return [found.span()]
+    for name, town in rules.neighbourhoods.items():
+        if str(town).lower() == place.lower():
+            found = re.search(rf"\b{re.escape(name)}\b", text, re.I)
+            if found:
+                return [found.span()]
+    return []
+
+
+def _clause_spans(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for sep in CLAUSE_SEPARATORS.finditer(text):
+        out.append((start, sep.start()))
+        start = sep.end()
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def _content(b: Builder, text: str, start: int, end: int, places: set[str]) -> list[str]:
+    """The words of a clause that could name work or an item."""
+    out = []
+    for token in re.finditer(r"[A-Za-zÀ-ÿ][\wÀ-ÿ'-]*", text[start:end]):
+        word, low = token.group(0), token.group(0).lower()
+        if len(low) < 3 or low in GENERIC or low in matching.STOP or low in matching.FILLER:
+            continue
+        if ASKS.fullmatch(word) or OFFER.fullmatch(word) or low in places:
+            continue
+        if word[0].isupper() and text[start : start + token.start()].strip():
+            continue  # a name or a place in the middle of a clause
+        out.append(word)
+    return out
+
+
+def _trim(b: Builder, text: str, start: int, end: int, places: set[str]) -> tuple[int, int]:
+    """The clause without the words around the request ("ook moet … worden", "in Zwolle")."""
+    while True:
+        clause = text[start:end]
+        lead = re.match(r"\s*([\w'.-]+)\s*", clause)
+        if lead and lead.group(1).lower() in EDGE and lead.end() < len(clause):
+            start += lead.end()
+            continue
+        offer = re.match(
+            rf"\s*(?:(?:een|an?|the|de)\s+)?(?:{OFFER.pattern})\s*(?:voor|for|van|of|on)?\s*",
+            clause,
+            re.I,
+        )
+        if offer and offer.end() < len(clause) and offer.group(0).strip():
+            start += offer.end()
+            continue
+        place = re.search(
+            r"\s+(?:in|te|at|near|bij|op)\s+([A-Z][\w-]+(?:[ -][A-Z][\w-]+)?)\s*$", clause
+        )
+        if (
+            place
+            and (place.group(1).lower() in places or place.group(1).lower() not in NOT_PLACES)
+            and clause[: place.start()].strip()
+        ):
+            end = start + place.start()
+            continue
+        tail = re.search(r"\s+([\w'.-]+)\s*$", clause)
+        if tail and tail.group(1).lower() in EDGE and clause[: tail.start()].strip():
+            end = start + tail.start()
+            continue
+        stripped = clause.strip()
+        start += len(clause) - len(clause.lstrip())
+        end = start + len(stripped)
+        return start, end
+
+
+def _unasked(b: Builder, text: str, request: str, where: list, lines: list[Line]) -> None:
+    """Every clause that asks for work or an item and made no line becomes an open point quoting
+    its words ("Niet gevonden in de catalogus: 'de dakgoot geschilderd'"); never a price. A close
+    catalogue row is named as a candidate. Greetings, addresses, dates and closing lines ask for
+    nothing; a clause whose words made a line or an open point is already answered."""
+    rules = b.rules
+    travel = {rules.distance_sku, rules.delivery_sku, *(sku for sku, _ in rules.zones)}
+    labour = set(rules.labour.values())
+    drafted = set()
+    for line in lines:
+        if line.sku in travel or line.sku in labour:
+            continue
+        drafted |= {matching.stem(w) for w in matching.words(line.why) if len(w) > 3}
+    pointed = set()
+    for point in b.open_points:
+        pointed |= {matching.stem(w) for w in matching.words(point) if len(w) > 3}
+    places = {p.lower() for _, zone in rules.zones for p in zone}
+    places |= {str(n).lower() for n in rules.neighbourhoods}
+    found_place = _find_place(text, rules)[1]
+    if found_place:
+        places.add(found_place.lower())
+    mentions = matching.find_mentions(text)
+    asked: list[tuple[int, int, list[str], Decimal]] = []
+    clause_spans = _clause_spans(text)
+    for index, (start, end) in enumerate(clause_spans):
+        clause = text[start:end]
+        if any(s < end and start < e for s, e in b.spans):
+            continue  # its words made a line or an open point
+        if index and not ASKS.search(clause):
+            # "ventilatie laten reinigen, 7 ventielen.": a count added after a comma at the end
+            # of a sentence tells more about the job just asked for, it is no item of its own
+            previous = clause_spans[index - 1]
+            between = text[previous[1] : start]
+            last = re.match(r"\s*(?:[.!?\n]|$)", text[end:])
+            if (
+                "," in between
+                and last
+                and any(s < previous[1] and previous[0] < e for s, e in b.spans)
+            ):
+                continue
+        sentence_end = re.compile(r"[.!?\n]").search(text, end)
+        if text[end : sentence_end.start() if sentence_end else len(text)].rstrip().endswith(":"):
+            continue  # "… voor het volgende:": the list that follows is the request
+        opened = text.rfind("(", 0, start)
+        if opened >= 0 and text.rfind(")", 0, start) < opened:
+            before = re.compile(r"[.!?\n]").search(text[:opened][::-1])
+            first = opened - before.start() if before else 0
+            if any(s < opened and first < e for s, e in b.spans):
+                continue  # "(er zitten nu nog geen leidingen)": about what was just asked
+        if SMALL_TALK.search(clause) or NOT_ASKED.search(clause):
+            continue
+        if FAULT.search(clause) and not REPLACE.search(clause):
+            continue  # a fault: diagnosed on site (its own open point)
+        if any(any_cue(item.cues, clause) for item in rules.not_offered):
+            continue
+        if any_cue(rules.self_install_cues, clause) or any_cue(rules.pickup_cues, clause):
+            continue
+        counted = [m for m in mentions if start <= m.start < end]
+        if not (ASKS.search(clause) or counted):
+            continue
+        content = _content(b, text, start, end, places)
+        if not content:
+            continue
+        stems = [matching.stem(w) for w in content]
+        if any(matching.word_score(s, d) >= 0.85 for s in stems for d in drafted | pointed):
+            continue  # already a line or an open point
+        start, end = _trim(b, text, start, end, places)
+        quantity = counted[0].quantity if counted else Decimal(1)
+        asked.append((start, end, content, quantity))
+    if not asked:
+        return
+    found = []
+    if rules.matching.get("enabled", True) and b.catalogue.rows:
+        accept = rules.matching.get("accept", matching.ACCEPT)
+        margin = rules.matching.get("margin", matching.MARGIN)
+        probes = [
+            matching.Mention(
+                text=text[s:e], phrase=" ".join(c[:3]), quantity=q, unit=None, start=s, end=e
+            )
+            for s, e, c, q in asked
+        ]
+        found = b.catalogue.index().match_many(probes, accept, margin)
+    for i, (start, end, _content_words, _quantity) in enumerate(asked):
+        said = _quote(b, start, end)
+        if not said:
+            continue
+        b.spans.append((start, end))
+        nl, en = f"Niet gevonden in de catalogus: '{said}'", f"Not found in the catalogue: '{said}'"
+        match = found[i] if i < len(found) else None
+        if match is not None and match.decision != "none" and match.best is not None:
+            names = ", ".join(f"{c.name} ({c.sku})" for c in match.candidates[:2])
+            nl += f"; mogelijk {names}, controleren"
+            en += f"; possibly {names}, please check"
+        b.point(nl, en)

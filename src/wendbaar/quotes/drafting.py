@@ -169,6 +169,13 @@ CLOSINGS = re.compile(
     r"^\s*(?:kind|best|warm)?\s*regards\s*,?\s*$|^\s*(?:thanks|thank you|cheers|sincerely|yours sincerely)\s*,?\s*$",
     re.I,
 )
+# "Regards, Bob" / "... in Amersfoort. Groet, Ahmed": the closing and the name on one line
+SIGNED = re.compile(
+    r"(?:^|[.!?]\s+)(?:(?:met\s+)?(?:vriendelijke|hartelijke|beste|warme)\s+)?"
+    r"(?:groet(?:en|jes)?|gr\.?|mvg|m\.v\.g\.?|(?:kind\s+|best\s+|warm\s+)?regards|thanks|"
+    r"thank you|cheers|sincerely)\s*,?\s+([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})\s*\.?\s*$",
+    re.I,
+)
 NAME = re.compile(r"^[A-Z][\w'.-]+(?:\s+(?:van|de|der|den|het|ter|ten|te|'t|[A-Z][\w'.-]+)){0,4}$")
 
 
@@ -197,6 +204,10 @@ def customer_extract(text: str) -> dict:
                 if following and NAME.match(following[0]) and len(following[0]) <= 80:
                     found["name"] = following[0]
                     break
+            signed = SIGNED.search(line)
+            if signed and NAME.match(signed.group(1)) and len(signed.group(1)) <= 80:
+                found["name"] = signed.group(1)
+                break
     if not found["email"]:
         email = EMAIL.search(text)
         found["email"] = email.group(0) if email else ""
@@ -307,24 +318,19 @@ def _row(item: CatalogueItem) -> dict:
 QUOTED = re.compile(r"'([^']{1,120})'")
 
 
-def _words(why: str, request_text: str) -> str:
-    """The request words that made the line: those the engine quotes in its reason ('mv-box');
-    otherwise the words of the reason that the request itself contains ("plaats Leusden" ->
-    "Leusden"); "" when the reason is a rule of its own (labour hours)."""
-    seen: list[str] = []
-    for word in QUOTED.findall(why or ""):
-        if word not in seen:
-            seen.append(word)
-    if seen:
-        return ", ".join(seen)
+def _words(why: str, request_text: str, engine_words: str = "") -> str:
+    """The request words that made the line, exactly as the request writes them: those the engine
+    names for the line; otherwise the first words it quotes in its reason ('mv-box') or the first
+    word of the reason ("plaats Leusden" -> "Leusden") that the request itself contains; "" when
+    the request has none of them."""
+    if engine_words and engine_words in request_text:
+        return engine_words
     reason = (why or "").split(" -> ", 1)[0]
-    request = request_text.lower()
-    for word in re.findall(r"[^\W\d_][\w-]{3,}", reason):
-        if word.lower() not in {w.lower() for w in seen} and re.search(
-            rf"(?<!\w){re.escape(word.lower())}(?!\w)", request
-        ):
-            seen.append(word)
-    return " ".join(seen)
+    for word in [*QUOTED.findall(why or ""), *re.findall(r"[^\W\d_][\w-]{3,}", reason)]:
+        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", request_text, re.I)
+        if found:
+            return found.group(0)
+    return ""
 
 
 def _why(line, *, item: CatalogueItem, rule_skus: set[str], request_text: str) -> dict:
@@ -333,7 +339,7 @@ def _why(line, *, item: CatalogueItem, rule_skus: set[str], request_text: str) -
         source = "rule" if line.sku in rule_skus else "match"
     return {
         "text": str(line.why),
-        "words": _words(str(line.why), request_text),
+        "words": _words(str(line.why), request_text, str(getattr(line, "words", "") or "")),
         "sku": line.sku,
         "catalogue_name": item.name,
         "source": source,
@@ -474,13 +480,22 @@ def quantity_text(value: Decimal) -> str:
 
 
 def covering_letter(*, template, customer_name: str, lines: list, language: str) -> str:
-    """The letter above the lines: the template's intro, what is quoted, the template's closing."""
+    """The letter above the lines: the template's intro, what is quoted, the template's closing.
+
+    A template in another language than the request's keeps only its closing: the greeting and
+    the summary are written in the request's language. A greeting with {customer} but no known
+    name becomes a neutral greeting, never "Dear customer" in the template's words."""
     who = customer_name.strip()
+    own_language = template is not None and (
+        (template.language or "nl")[:2] == (language or "nl")[:2]
+    )
     with translation.override(language):
-        if template is not None and template.intro.strip():
-            intro = template.intro.replace("{customer}", who or _("customer")).strip()
+        greeting = _("Dear %(customer)s,") % {"customer": who} if who else _("Dear Sir or Madam,")
+        intro_text = template.intro.strip() if template is not None else ""
+        if intro_text and own_language and (who or "{customer}" not in intro_text):
+            intro = intro_text.replace("{customer}", who).strip()
         else:
-            intro = _("Dear %(customer)s,") % {"customer": who} if who else _("Dear customer,")
+            intro = greeting
         if lines:
             items = "\n".join(
                 f"- {quantity_text(line.quantity)} {line.unit} {line.name}" for line in lines
@@ -565,7 +580,7 @@ def quote_draft_create(
     language = language if language in ("nl", "en") else language_detect(text)
     organisation = organisation_get()
     settings = selectors.quote_settings_get(organisation=organisation)
-    template = selectors.quote_template_default(organisation=organisation)
+    template = selectors.quote_template_default(organisation=organisation, language=language)
     data = _customer_data(given=customer, ticket_data=ticket_data, text=text)
     today = timezone.localdate()
     valid_until = None

@@ -153,11 +153,13 @@ def quote_settings_get(*, organisation=None) -> QuoteSettings:
     return found
 
 
-def quote_template_default(*, organisation=None) -> QuoteTemplate | None:
-    """The default template (or the first one), None when the organisation has none yet."""
+def quote_template_default(*, organisation=None, language: str = "") -> QuoteTemplate | None:
+    """The default template (or the first one), None when the organisation has none yet. With a
+    `language`, a template in that language comes first (the default one among them)."""
     organisation = organisation or organisation_get()
-    return (
-        QuoteTemplate.objects.filter(organisation=organisation)
-        .order_by("-is_default", "name")
-        .first()
-    )
+    templates = QuoteTemplate.objects.filter(organisation=organisation)
+    if language:
+        found = templates.filter(language=language).order_by("-is_default", "name").first()
+        if found is not None:
+            return found
+    return templates.order_by("-is_default", "name").first()
