@@ -340,6 +340,8 @@ LOGGING = {
         # Django's own console handler would print each of its records a second time.
         "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
+        # Every task's start and end; the worker prints its own line per job.
+        "django.tasks": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }

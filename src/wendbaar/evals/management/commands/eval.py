@@ -1,5 +1,4 @@
 import importlib
-import logging
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,9 +31,6 @@ class Command(BaseCommand):
 
         def progress(message: str) -> None:
             self.stderr.write(f"[{task.name}] {message}")
-
-        # One progress line per stage, not one log line per background job of the pipeline.
-        logging.getLogger("django.tasks").setLevel(logging.WARNING)
 
         importlib.import_module(task.adapter).run(options, progress)
 
