@@ -1,13 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from wendbaar.accounts.selectors import organisation_get
 from wendbaar.audit.admin_mixins import AuditedAdminMixin
 from wendbaar.quotes import models, services
 from wendbaar.quotes.choices import PriceSource
+from wendbaar.quotes.forms import QuoteTemplateForm
 
 
 class PriceHistoryInline(admin.TabularInline):
@@ -143,62 +143,6 @@ class QuoteSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if not obj.organisation_id:
             obj.organisation = organisation_get()
         super().save_model(request, obj, form, change)
-
-
-MAX_LOGO_BYTES = 1024 * 1024
-LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
-
-
-class QuoteTemplateForm(forms.ModelForm):
-    class Meta:
-        model = models.QuoteTemplate
-        fields = ["name", "is_default", "language", "validity_days", "intro", "closing"]
-        fields += ["delivery_terms", "payment_terms", "company_name", "company_address"]
-        fields += ["company_email", "company_phone", "company_website", "kvk_number"]
-        fields += ["vat_number", "iban", "logo", "accent_colour"]
-
-    def clean_name(self):
-        # The organisation is not on the form, so the unique constraint is checked here.
-        name = self.cleaned_data["name"].strip()
-        taken = models.QuoteTemplate.objects.filter(
-            organisation=organisation_get(), name__iexact=name
-        ).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("Another template already has this name."))
-        return name
-
-    def clean_logo(self):
-        """A logo must really be a PNG or JPEG image (read by Pillow, not by its name), at most
-        1 MB; it is printed on every PDF."""
-        logo = self.cleaned_data.get("logo")
-        if not logo or not hasattr(logo, "content_type"):  # unchanged or cleared
-            return logo
-        if logo.size > MAX_LOGO_BYTES:
-            raise forms.ValidationError(
-                _("The logo is %(size)s; it may be 1 MB at most.")
-                % {"size": filesizeformat(logo.size)}
-            )
-        from PIL import Image
-
-        try:
-            logo.seek(0)
-            with Image.open(logo) as image:
-                found = image.format
-                image.verify()
-        except Exception as exc:  # Pillow raises many kinds for files that are no image
-            raise forms.ValidationError(
-                _("The logo is not a readable image; upload a PNG or JPEG file.")
-            ) from exc
-        finally:
-            logo.seek(0)
-        if found not in LOGO_FORMATS:
-            raise forms.ValidationError(
-                _("The logo is a %(format)s image; upload a PNG or JPEG file.")
-                % {"format": found or "?"}
-            )
-        stem = (logo.name or "logo").rsplit(".", 1)[0][:80] or "logo"
-        logo.name = f"{stem}.{LOGO_FORMATS[found]}"
-        return logo
 
 
 @admin.register(models.QuoteTemplate)

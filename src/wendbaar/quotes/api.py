@@ -13,13 +13,22 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from wendbaar.accounts.auth import api_auth
 from wendbaar.common.errors import BusinessRuleError
-from wendbaar.quotes import api_drafting, api_editor, api_issuing, api_pilot, catalogue, selectors
+from wendbaar.quotes import (
+    api_drafting,
+    api_editor,
+    api_issuing,
+    api_pilot,
+    api_setup,
+    catalogue,
+    selectors,
+)
 
 router = Router(tags=["quotes"], auth=api_auth("quotes:read", "quotes:write"))
 router.add_router("", api_editor.router)
 router.add_router("", api_drafting.router)
 router.add_router("", api_issuing.router)
 router.add_router("", api_pilot.router)
+router.add_router("", api_setup.router)
 
 
 class CatalogueItemOut(Schema):

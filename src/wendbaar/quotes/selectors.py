@@ -146,6 +146,40 @@ def quote_template_find(*, user, pk: int | None) -> QuoteTemplate | None:
     return quote_template_list(user=user).filter(pk=pk).first() if pk is not None else None
 
 
+def quote_template_list_for_edit(*, user) -> QuerySet[QuoteTemplate]:
+    """Every quote template, for the people who keep them (catalogue editors); others get none."""
+    if not catalogue_can_edit(user):
+        return QuoteTemplate.objects.none()
+    return QuoteTemplate.objects.filter(organisation=organisation_get()).order_by(
+        "-is_default", "name"
+    )
+
+
+def quote_template_get_for_edit(*, user, pk: int) -> QuoteTemplate:
+    found = quote_template_list_for_edit(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def bundle_list_for_edit(*, user) -> QuerySet[Bundle]:
+    """Every job bundle, inactive ones too, with its items, for the people who keep them."""
+    if not catalogue_can_edit(user):
+        return Bundle.objects.none()
+    return (
+        Bundle.objects.filter(organisation=organisation_get())
+        .prefetch_related("items__item")
+        .order_by("-is_active", "name")
+    )
+
+
+def bundle_get_for_edit(*, user, pk: int) -> Bundle:
+    found = bundle_list_for_edit(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def quote_settings_get(*, organisation=None) -> QuoteSettings:
     """The organisation's quote settings, made with defaults the first time."""
     organisation = organisation or organisation_get()

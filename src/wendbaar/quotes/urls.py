@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("wendbaar.quotes.urls_drafting")),
     path("", include("wendbaar.quotes.urls_issuing")),
     path("", include("wendbaar.quotes.urls_pilot")),
+    path("", include("wendbaar.quotes.urls_setup")),
 ]
