@@ -299,6 +299,12 @@ class QueueIn(Schema):
     cue_words: str = Field("", max_length=2000)
     team_id: int | None = None
     is_active: bool = True
+    response_hours: dict[str, float | None] | None = Field(
+        None,
+        description="The queue's own response time per priority (low, medium, high, urgent) in "
+        'working hours, e.g. {"urgent": 2, "high": 4}; a priority left out keeps the '
+        "organisation's. Omitted or null: the queue's present response times stay as they are.",
+    )
 
 
 class QueueOut(Schema):
@@ -309,6 +315,7 @@ class QueueOut(Schema):
     cue_words: str
     team_id: int | None
     is_active: bool
+    response_hours: dict[str, float]
 
 
 def _queue_out(queue) -> dict:
@@ -320,6 +327,7 @@ def _queue_out(queue) -> dict:
         "cue_words": queue.cue_words,
         "team_id": queue.team_id,
         "is_active": queue.is_active,
+        "response_hours": queue.response_hours or {},
     }
 
 

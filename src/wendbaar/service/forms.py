@@ -81,11 +81,68 @@ class QueueForm(forms.Form):
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation_hours: dict | None = None, **kwargs):
+        """`organisation_hours`: the organisation's response time per priority, shown as the
+        value an empty response time field stands for."""
         from wendbaar.accounts.models import Team
+        from wendbaar.service.choices import TicketPriority
 
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
+        for value, label in TicketPriority.choices:
+            fallback = (organisation_hours or {}).get(value)
+            self.fields[f"response_{value}"] = forms.FloatField(
+                label=_("%(priority)s: response time (working hours)") % {"priority": label},
+                required=False,
+                min_value=0,
+                max_value=1000,
+                widget=forms.NumberInput(
+                    attrs={"step": "any", "placeholder": "" if fallback is None else fallback}
+                ),
+                help_text=(
+                    _("Empty: the organisation's response time (%(hours)s working hours).")
+                    % {"hours": fallback}
+                    if fallback is not None
+                    else _("Empty: the organisation's response time.")
+                ),
+            )
+
+    @staticmethod
+    def initial_for(queue) -> dict:
+        initial = {
+            "name": queue.name,
+            "slug": queue.slug,
+            "description": queue.description,
+            "cue_words": queue.cue_words,
+            "team": queue.team_id,
+            "is_active": queue.is_active,
+        }
+        for priority, value in (queue.response_hours or {}).items():
+            initial[f"response_{priority}"] = value
+        return initial
+
+    def setup_fields(self):
+        """The fields that describe the queue, for the template (response times come apart)."""
+        return [f for f in self.visible_fields() if not f.name.startswith("response_")]
+
+    def response_fields(self):
+        from wendbaar.service.choices import TicketPriority
+
+        return [self[f"response_{p}"] for p in TicketPriority.values]
+
+    def values(self) -> dict:
+        """The cleaned data as `services.queue_save` takes it; an empty response time is left out
+        so the organisation's counts."""
+        from wendbaar.service.choices import TicketPriority
+
+        data = dict(self.cleaned_data)
+        response = {}
+        for priority in TicketPriority.values:
+            value = data.pop(f"response_{priority}", None)
+            if value is not None:
+                response[priority] = value
+        data["response_hours"] = response
+        return data
 
 
 WEEKDAY_FIELDS = range(7)

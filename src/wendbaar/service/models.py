@@ -79,6 +79,15 @@ class Queue(models.Model):
         help_text=_("The team that handles the queue and sees its tickets."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    response_hours = models.JSONField(
+        _("response time per priority (working hours)"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Per priority, overrides the organisation's response time for tickets in this queue; "
+            "a priority not given keeps the organisation's."
+        ),
+    )
 
     class Meta:
         verbose_name = _("queue")
@@ -94,6 +103,16 @@ class Queue(models.Model):
     @property
     def cue_list(self) -> list[str]:
         return [w.strip() for w in self.cue_words.split(",") if w.strip()]
+
+    @property
+    def response_overrides(self) -> list[tuple[str, float]]:
+        """The queue's own response times as (priority label, working hours), urgent first."""
+        own = self.response_hours or {}
+        return [
+            (label, own[value])
+            for value, label in reversed(TicketPriority.choices)
+            if own.get(value) is not None
+        ]
 
 
 class BusinessHours(models.Model):

@@ -2,6 +2,7 @@
 corrections of triage."""
 
 import hashlib
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -125,11 +126,35 @@ def calendar_for(organisation) -> hours.Calendar:
     )
 
 
-def sla_due(*, ticket: Ticket) -> datetime | None:
-    """The moment the ticket must be answered: its priority's response time in working hours."""
-    organisation = ticket.organisation
-    row = business_hours_get(organisation)
+def _number(value) -> float | None:
+    """A finite number of hours, or None for anything else (text, true/false, NaN)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def response_hours_for(*, ticket: Ticket) -> float | None:
+    """The working hours the ticket's priority has for an answer: its queue's own response time
+    when the queue sets one for that priority, else the organisation's."""
+    queue = ticket.queue if ticket.queue_id else None
+    own = (queue.response_hours or {}).get(ticket.priority) if queue is not None else None
+    own = None if own is None else _number(own)
+    if own is not None and own >= 0:
+        return own
+    row = business_hours_get(ticket.organisation)
     response = (row.response_hours or DEFAULT_RESPONSE_HOURS).get(ticket.priority)
+    return None if response is None else float(response)
+
+
+def sla_due(*, ticket: Ticket) -> datetime | None:
+    """The moment the ticket must be answered: its priority's response time in working hours,
+    the queue's own where it sets one, else the organisation's."""
+    organisation = ticket.organisation
+    response = response_hours_for(ticket=ticket)
     if response is None:
         return None
     return calendar_for(organisation).add_working_hours(ticket.received_at, float(response))
@@ -182,11 +207,14 @@ def _route(ticket: Ticket) -> None:
 
 
 def ticket_route(*, ticket: Ticket, queue: Queue) -> None:
-    """A rule sends the ticket to `queue`: its team takes over, an assignee outside it lets go."""
+    """A rule sends the ticket to `queue`: its team takes over, an assignee outside it lets go,
+    and a ticket not answered yet gets the deadline of its new queue."""
     ticket.queue, ticket.queue_confidence = queue, 1.0
     _route(ticket)
     if ticket.assignee_id and not may_handle(ticket.assignee, ticket):
         ticket.assignee = None
+    if ticket.first_response_at is None:
+        ticket.sla_due_at = sla_due(ticket=ticket)
     ticket.save(
         update_fields=[
             "queue",
@@ -194,6 +222,7 @@ def ticket_route(*, ticket: Ticket, queue: Queue) -> None:
             "team",
             "visibility",
             "assignee",
+            "sla_due_at",
             "updated_at",
         ]
     )
@@ -576,8 +605,9 @@ def _allowed_values(organisation, field_name: str) -> list[str]:
 def triage_correct(
     *, actor, ticket: Ticket, field_name: str, value: str
 ) -> TriageCorrection | None:
-    """An agent sets a prediction right. The ticket follows (a new priority moves the SLA
-    deadline, a new queue its team) and the correction is kept for retraining."""
+    """An agent sets a prediction right. The ticket follows (a new priority or queue moves the SLA
+    deadline of a ticket not answered yet, a new queue its team) and the correction is kept for
+    retraining."""
     if field_name not in TRIAGE_FIELDS:
         raise BusinessRuleError(_("Unknown triage field."), code="bad_field", status_code=400)
     ticket = _locked_visible(actor=actor, ticket=ticket)
@@ -609,7 +639,7 @@ def triage_correct(
     else:
         setattr(ticket, field_name, value)
         setattr(ticket, f"{field_name}_confidence", 1.0)
-    if field_name == "priority" and ticket.first_response_at is None:
+    if field_name in ("priority", "queue") and ticket.first_response_at is None:
         ticket.sla_due_at = sla_due(ticket=ticket)
     ticket.save()
     _share_unrouted(ticket)
@@ -670,6 +700,48 @@ def _require_manager(actor) -> None:
         )
 
 
+MAX_RESPONSE_HOURS = 1000
+
+
+def _check_queue_response(response_hours) -> dict:
+    """A queue's own response times as stored: known priorities only, each from 0 to
+    MAX_RESPONSE_HOURS working hours; an empty value leaves the organisation's in force."""
+    if response_hours is None:
+        return {}
+    if not isinstance(response_hours, dict):
+        raise BusinessRuleError(
+            _('Give the response times per priority, e.g. {"urgent": 2, "high": 4}.'),
+            code="bad_queue",
+            status_code=400,
+        )
+    unknown = sorted(str(p) for p in response_hours if p not in TicketPriority.values)
+    if unknown:
+        raise BusinessRuleError(
+            _("Unknown priority %(value)s (use %(choices)s).")
+            % {"value": ", ".join(unknown), "choices": ", ".join(TicketPriority.values)},
+            code="bad_queue",
+            status_code=400,
+        )
+    clean = {}
+    for priority in TicketPriority.values:
+        value = response_hours.get(priority)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        number = _number(value)
+        if number is None or not 0 <= number <= MAX_RESPONSE_HOURS:
+            raise BusinessRuleError(
+                _(
+                    "The response time for %(priority)s must be a number from 0 to %(max)s "
+                    "working hours, or empty for the organisation's."
+                )
+                % {"priority": TicketPriority(priority).label, "max": MAX_RESPONSE_HOURS},
+                code="bad_queue",
+                status_code=400,
+            )
+        clean[priority] = int(number) if number == int(number) else number
+    return clean
+
+
 @transaction.atomic
 def queue_save(
     *,
@@ -680,10 +752,15 @@ def queue_save(
     cue_words: str = "",
     team=None,
     is_active: bool = True,
+    response_hours: dict | None = None,
     queue: Queue | None = None,
 ) -> Queue:
-    """Create or change a queue; its description and cue words are what cold-start triage reads."""
+    """Create or change a queue; its description and cue words are what cold-start triage reads.
+
+    `response_hours` (priority -> working hours) overrides the organisation's response times for
+    tickets in the queue; None leaves a queue's present ones as they are."""
     _require_manager(actor)
+    clean_response = None if response_hours is None else _check_queue_response(response_hours)
     name = " ".join((name or "").split())
     slug = (slug or "").strip().lower()
     if not name:
@@ -720,6 +797,7 @@ def queue_save(
             "cue_words": queue.cue_words,
             "team": queue.team_id,
             "is_active": queue.is_active,
+            "response_hours": queue.response_hours,
         }
     queue.name, queue.slug = name, slug
     queue.description = (description or "").strip()
@@ -728,6 +806,8 @@ def queue_save(
     )
     queue.team = team
     queue.is_active = bool(is_active)
+    if clean_response is not None:
+        queue.response_hours = clean_response
     queue.save()
     after = {
         "name": queue.name,
@@ -736,6 +816,7 @@ def queue_save(
         "cue_words": queue.cue_words,
         "team": queue.team_id,
         "is_active": queue.is_active,
+        "response_hours": queue.response_hours,
     }
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     audit_log(

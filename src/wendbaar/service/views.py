@@ -526,7 +526,8 @@ def queue_list(request):
 
 @login_required
 def queue_edit(request, pk: int | None = None):
-    """Create or change a queue: name, code, description (triage reads it), cue words, team."""
+    """Create or change a queue: name, code, description (triage reads it), cue words, team and
+    its own response times per priority."""
     _manager_only(request)
     organisation = organisation_get()
     queue = (
@@ -534,20 +535,15 @@ def queue_edit(request, pk: int | None = None):
         if pk
         else None
     )
-    initial = {"is_active": True}
-    if queue is not None:
-        initial = {
-            "name": queue.name,
-            "slug": queue.slug,
-            "description": queue.description,
-            "cue_words": queue.cue_words,
-            "team": queue.team_id,
-            "is_active": queue.is_active,
-        }
-    form = forms.QueueForm(request.POST or None, initial=initial)
+    initial = forms.QueueForm.initial_for(queue) if queue is not None else {"is_active": True}
+    form = forms.QueueForm(
+        request.POST or None,
+        initial=initial,
+        organisation_hours=services.business_hours_get(organisation).response_hours,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.queue_save(actor=request.user, queue=queue, **form.cleaned_data)
+            services.queue_save(actor=request.user, queue=queue, **form.values())
         except BusinessRuleError as exc:
             form.add_error(None, exc.message)
         else:
