@@ -357,6 +357,7 @@ def test_english_request_gets_an_english_letter_from_the_template(seller, house_
         organisation=organisation_get(),
         name="Standard",
         is_default=True,
+        language="en",
         intro="Dear {customer},",
         closing="With kind regards, the fencing team",
         validity_days=14,

@@ -151,6 +151,8 @@ def test_english_request_with_only_a_dutch_template_gets_an_english_letter(
     assert quote.covering_letter.startswith("Dear Bob,")
     assert "Thank you for your request." in quote.covering_letter
     assert "Beste" not in quote.covering_letter and "customer" not in quote.covering_letter
+    assert quote.covering_letter.endswith("Kind regards,")
+    assert "Met vriendelijke groet" not in quote.covering_letter
 
 
 @pytest.mark.django_db
@@ -202,3 +204,13 @@ def test_a_heat_pump_beside_a_new_boiler_keeps_the_boiler_but_not_in_its_place(r
     )
     lines = {line.sku for line in draft_lines(instead, CATALOGUE, rules, "nl").lines}
     assert not any(sku.startswith("CV-HR") for sku in lines)
+
+
+def test_an_absurd_job_does_not_take_a_sound_one_in_another_sentence_with_it(rules):
+    text = "Graag 8000 radiatoren van 60 cm. Ook een slimme thermostaat. Wij wonen in Amersfoort."
+    result = draft_lines(text, CATALOGUE, rules, "nl")
+    skus = {line.sku for line in result.lines}
+    assert "CV-THERM-SLIM" in skus
+    assert not any(sku.startswith("RAD-") for sku in skus)
+    assert any("8000" in p or "radiator" in p for p in result.open_points), result.open_points
+    assert not any("thermostaat" in p for p in result.open_points)  # labour is named as such

@@ -159,26 +159,31 @@ def test_response_times_are_stored_cleanly(manager, queues):
         queue=queues["facturen"],
         name="Facturen",
         slug="facturen",
-        response_hours={"urgent": 0, "high": 2.5, "medium": 8.0, "low": None},
+        response_hours={"urgent": 0.5, "high": 2.5, "medium": 8.0, "low": None},
     )
-    assert queue.response_hours == {"medium": 8, "high": 2.5, "urgent": 0}
+    assert queue.response_hours == {"medium": 8, "high": 2.5, "urgent": 0.5}
     changed = AuditEvent.objects.get(action="service.queue_changed").data["changed"]
-    assert changed["response_hours"] == {"medium": 8, "high": 2.5, "urgent": 0}
+    assert changed["response_hours"] == {"medium": 8, "high": 2.5, "urgent": 0.5}
     # Left out (None): the queue's response times stay as they are.
     queue = services.queue_save(
         actor=manager, queue=queue, name="Facturen", slug="facturen", description="Rekeningen."
     )
-    assert Queue.objects.get(pk=queue.pk).response_hours == {"medium": 8, "high": 2.5, "urgent": 0}
+    assert Queue.objects.get(pk=queue.pk).response_hours == {
+        "medium": 8,
+        "high": 2.5,
+        "urgent": 0.5,
+    }
 
 
 @pytest.mark.parametrize(
     "response_hours, message",
     [
-        ({"urgent": -1}, "The response time for Urgent must be a number from 0 to 1000"),
-        ({"high": 1000.5}, "The response time for High must be a number from 0 to 1000"),
-        ({"low": "veel"}, "The response time for Low must be a number from 0 to 1000"),
-        ({"medium": True}, "The response time for Medium must be a number from 0 to 1000"),
-        ({"urgent": math.nan}, "The response time for Urgent must be a number"),
+        ({"urgent": 0}, "The response time for Urgent must be more than 0 and at most 1000"),
+        ({"urgent": -1}, "The response time for Urgent must be more than 0 and at most 1000"),
+        ({"high": 1000.5}, "The response time for High must be more than 0 and at most 1000"),
+        ({"low": "veel"}, "The response time for Low must be more than 0 and at most 1000"),
+        ({"medium": True}, "The response time for Medium must be more than 0 and at most 1000"),
+        ({"urgent": math.nan}, "The response time for Urgent must be more than 0"),
         ({"critical": 2}, "Unknown priority critical (use low, medium, high, urgent)."),
         (["urgent", 2], "Give the response times per priority"),
     ],

@@ -10,7 +10,7 @@ from tests.accounts.factories import UserFactory
 from tests.service.conftest import at
 from wendbaar.audit.models import AuditEvent
 from wendbaar.common.errors import BusinessRuleError
-from wendbaar.service import rules, selectors
+from wendbaar.service import rules, selectors, services
 from wendbaar.service.models import Rule, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +169,43 @@ def test_only_managers_set_up_rules(alice, client_for):
             actor=alice, name="R", conditions={}, actions=[{"action": "tag", "tag": "x"}]
         )
     assert client_for(alice).get(reverse("service:rules")).status_code == 403
+
+
+def test_a_reply_never_undoes_routing_or_assignment_but_may_raise_the_priority(
+    manager, alice, bob, receive
+):
+    rules.rule_save(
+        actor=manager,
+        name="VvE naar facturen",
+        conditions={"customer": ["@vve.nl"]},
+        actions=[{"action": "queue", "queue": "facturen"}],
+    )
+    rules.rule_save(
+        actor=manager,
+        name="Spoed",
+        conditions={"words": ["spoed"]},
+        actions=[{"action": "priority", "value": "urgent"}],
+    )
+    rules.rule_save(
+        actor=manager,
+        name="Rustig",
+        conditions={"words": ["geen haast"]},
+        actions=[{"action": "priority", "value": "low"}],
+    )
+    first = receive(
+        "De ketel lekt.", subject="Lekkage", email="beheer@vve.nl", message_id="<v1@vve.nl>"
+    ).ticket
+    first.refresh_from_db()
+    assert first.queue.slug == "facturen"
+    # Bob (Projecten) moves it to Storingen, where Alice takes it on.
+    services.triage_correct(actor=bob, ticket=first, field_name="queue", value="storingen")
+    services.ticket_assign(actor=manager, ticket=first, assignee=alice)
+    receive("Nog steeds lek, spoed!", subject="Re: Lekkage", email="beheer@vve.nl",
+            in_reply_to="<v1@vve.nl>", message_id="<v2@vve.nl>")  # fmt: skip
+    first.refresh_from_db()
+    assert first.queue.slug == "storingen" and first.assignee == alice
+    assert first.priority == "urgent"  # raised by the reply
+    receive("Nou, geen haast hoor.", subject="Re: Lekkage", email="beheer@vve.nl",
+            in_reply_to="<v2@vve.nl>")  # fmt: skip
+    first.refresh_from_db()
+    assert first.priority == "urgent"  # a reply never lowers it

@@ -173,6 +173,8 @@ def test_bulk_goes_back_to_the_page_it_came_from_but_never_off_site(alice, ticke
         {"ticket": mine, "action": "close", "next": "https://evil.example/phish"},
     )
     assert away.url == reverse("service:home")
+    plain = client.post(reverse("service:bulk"), {"ticket": mine, "action": "close", "next": "foo"})
+    assert plain.status_code == 302 and plain.url == "foo"  # a relative path of this site
 
 
 def test_bulk_over_the_api_is_all_or_nothing_and_sees_only_visible_tickets(
@@ -197,6 +199,15 @@ def test_bulk_over_the_api_is_all_or_nothing_and_sees_only_visible_tickets(
     assert refused.status_code == 400
     assert "not in the team" in refused.json()["error"]["message"]
     assert not Ticket.objects.filter(pk__in=mine, assignee__isnull=False).exists()
+    services.ticket_assign(actor=alice, ticket=tickets["urgent"], assignee=alice)
+    for value in ("99999", "²"):
+        unknown = api.post(
+            "/api/service/tickets/bulk",
+            {"tickets": mine, "action": "assign", "value": value},
+            content_type="application/json",
+        )
+        assert unknown.status_code == 400, value
+    assert Ticket.objects.get(pk=tickets["urgent"].pk).assignee == alice  # nothing cleared
     outsider = Client(HTTP_AUTHORIZATION=token_for(bob, ["service:write", "service:read"]))
     hidden = outsider.post(
         "/api/service/tickets/bulk",

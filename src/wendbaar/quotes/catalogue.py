@@ -322,9 +322,10 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
-    # An apostrophe before =, +, - or @ is the guard our CSV export (and a spreadsheet) puts in
-    # front of text that would otherwise run as a formula: the text itself starts after it.
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+    # An apostrophe before =, +, -, @, a tab or a return is the guard our CSV export (and a
+    # spreadsheet) puts in front of text that would otherwise run as a formula: the text itself
+    # starts after it.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
         return text[1:]
     return text
 

@@ -1158,12 +1158,24 @@ def draft_lines(
         b.point("adres/plaats onbekend", "address/place unknown")
     limits = rules.defaults.get("max_quantity", {})
     lines = []
-    # an absurd count ("50000 zonnepanelen") prices nothing that came from its words
+    # an absurd count ("50000 zonnepanelen") prices nothing that came from its words; labour and
+    # travel gather the words of every job, so their size says nothing about another job's words
+    shared = {sku for sku in rules.labour.values() if sku}
+    shared |= {rules.distance_sku, *(sku for sku, _ in rules.zones)}
     absurd = {
-        span for line in b.lines.values() if line.quantity > MAX_QUANTITY for span in line.spans
+        span
+        for line in b.lines.values()
+        if line.quantity > MAX_QUANTITY and line.sku not in shared
+        for span in line.spans
     }
     for line in b.lines.values():
         line.words = _line_words(b, line, request_text or "", where)
+        if line.sku in shared and line.quantity > MAX_QUANTITY:
+            b.point(
+                f"hoeveelheid {line.quantity} {line.unit} voor {line.sku} onwaarschijnlijk; controleren",
+                f"quantity {line.quantity} {line.unit} for {line.sku} implausible; please check",
+            )
+            continue
         if line.quantity > MAX_QUANTITY or (line.spans and set(line.spans) <= absurd):
             said = line.words or line.sku
             b.point(

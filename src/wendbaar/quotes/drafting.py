@@ -482,9 +482,9 @@ def quantity_text(value: Decimal) -> str:
 def covering_letter(*, template, customer_name: str, lines: list, language: str) -> str:
     """The letter above the lines: the template's intro, what is quoted, the template's closing.
 
-    A template in another language than the request's keeps only its closing: the greeting and
-    the summary are written in the request's language. A greeting with {customer} but no known
-    name becomes a neutral greeting, never "Dear customer" in the template's words."""
+    A template in another language than the request's is not quoted at all: greeting, summary and
+    closing are written in the request's language. An intro or closing with {customer} but no
+    known name gives way to a neutral one, never "Dear customer" in the template's words."""
     who = customer_name.strip()
     own_language = template is not None and (
         (template.language or "nl")[:2] == (language or "nl")[:2]
@@ -506,8 +506,9 @@ def covering_letter(*, template, customer_name: str, lines: list, language: str)
                 "Thank you for your request. We are working out the details and will complete "
                 "this quote."
             )
-        if template is not None and template.closing.strip():
-            closing = template.closing.replace("{customer}", who or _("customer")).strip()
+        closing_text = template.closing.strip() if template is not None else ""
+        if closing_text and own_language and (who or "{customer}" not in closing_text):
+            closing = closing_text.replace("{customer}", who).strip()
         else:
             closing = _("Kind regards,")
     return "\n\n".join(part for part in (intro, summary, closing) if part)

@@ -211,8 +211,6 @@ def tickets_bulk(request, payload: BulkIn):
         raise BusinessRuleError(
             _("One or more tickets do not exist."), code="not_found", status_code=404
         )
-    if payload.action == "assign" and payload.value and not payload.value.isdigit():
-        raise BusinessRuleError(_("Choose a person."), code="bad_value", status_code=400)
     count = services.bulk_apply(
         actor=request.user, tickets=tickets, action=payload.action, value=payload.value
     )

@@ -94,7 +94,7 @@ class QueueForm(forms.Form):
             self.fields[f"response_{value}"] = forms.FloatField(
                 label=_("%(priority)s: response time (working hours)") % {"priority": label},
                 required=False,
-                min_value=0,
+                min_value=0.25,
                 max_value=1000,
                 widget=forms.NumberInput(
                     attrs={"step": "any", "placeholder": "" if fallback is None else fallback}

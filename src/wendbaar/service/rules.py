@@ -43,6 +43,9 @@ CONDITION_KEYS = {
 ACTIONS = {"assign", "queue", "tag", "priority", "notify", "reply"}
 
 
+_PRIORITY_RANK = {p: rank for rank, p in enumerate(("low", "medium", "high", "urgent"))}
+
+
 def _as_list(value) -> list:
     if value is None:
         return []
@@ -236,6 +239,16 @@ def _act(rule: Rule, ticket: Ticket, action: dict, *, new_ticket: bool) -> None:
     from wendbaar.service import services
 
     kind = action.get("action")
+    # On a customer's reply a rule may tag, notify and raise the priority, but never undo what a
+    # person decided since the ticket arrived: routing and assignment are for new tickets only.
+    if not new_ticket and kind in ("assign", "queue"):
+        return
+    if (
+        not new_ticket
+        and kind == "priority"
+        and _PRIORITY_RANK.get(action.get("value"), -1) <= _PRIORITY_RANK.get(ticket.priority, -1)
+    ):
+        return
     if kind == "assign":
         person = User.objects.filter(
             email__iexact=str(action.get("email", "")), is_active=True
@@ -279,50 +292,41 @@ def _act(rule: Rule, ticket: Ticket, action: dict, *, new_ticket: bool) -> None:
 def rule_reply_send(*, ticket_id: int, rule_id: int) -> str:
     """Send a rule's template reply to a new ticket's customer, at most once per rule and ticket.
 
-    A refused send is audited and not retried (a rerun would find no reply and try again, which
-    is what a person retrying the job wants); returns what happened."""
+    No lock is held while the mail server is talked to, so agents keep working on the ticket. A
+    refused send is audited and raised, so the job system tries again later; a reply already sent
+    is never sent again. Returns what happened."""
     from wendbaar.service.replies import mail_send
 
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update()
-            .select_related("customer")
-            .filter(pk=ticket_id)
-            .first()
-        )
-        rule = Rule.objects.filter(pk=rule_id).first()
-        if ticket is None or rule is None:
-            return "gone"
-        if _already_replied(ticket, rule):
-            return "already"
-        text = next(
-            (
-                str(a.get("text", "")).strip()
-                for a in rule.actions or []
-                if a.get("action") == "reply"
-            ),
-            "",
-        )
-        if not text:
-            return "no-text"
-        try:
-            with transaction.atomic():
-                message = mail_send(ticket=ticket, text=text)
-        except OSError as exc:
+    ticket = Ticket.objects.select_related("customer").filter(pk=ticket_id).first()
+    rule = Rule.objects.filter(pk=rule_id).first()
+    if ticket is None or rule is None:
+        return "gone"
+    if _already_replied(ticket, rule):
+        return "already"
+    text = next(
+        (str(a.get("text", "")).strip() for a in rule.actions or [] if a.get("action") == "reply"),
+        "",
+    )
+    if not text:
+        return "no-text"
+    try:
+        with transaction.atomic():
+            message = mail_send(ticket=ticket, text=text)
             audit_log(
                 actor=None,
-                action="service.rule_reply_failed",
+                action="service.rule_reply",
                 target=ticket,
-                data={"rule": rule.pk, "error": str(exc)[:300]},
+                data={"rule": rule.pk, "message": message.pk},
             )
-            return "failed"
+    except OSError as exc:
         audit_log(
             actor=None,
-            action="service.rule_reply",
+            action="service.rule_reply_failed",
             target=ticket,
-            data={"rule": rule.pk, "message": message.pk},
+            data={"rule": rule.pk, "error": str(exc)[:300]},
         )
-        return "sent"
+        raise
+    return "sent"
 
 
 def rule_dry_run(*, user, conditions: dict, days: int = 30, limit: int = 200) -> list[dict]:

@@ -664,9 +664,17 @@ def bulk_apply(*, actor, tickets, action: str, value: str = "") -> int:
         count = 0
         for ticket in tickets:
             if action == "assign":
-                person = (
-                    User.objects.filter(pk=int(value), is_active=True).first() if value else None
-                )
+                person = None
+                if value:
+                    if not (value.isascii() and value.isdigit()):
+                        raise BusinessRuleError(
+                            _("Choose a person."), code="bad_value", status_code=400
+                        )
+                    person = User.objects.filter(pk=int(value), is_active=True).first()
+                    if person is None:
+                        raise BusinessRuleError(
+                            _("No such person."), code="unknown_person", status_code=400
+                        )
                 ticket_assign(actor=actor, ticket=ticket, assignee=person)
             elif action == "priority":
                 triage_correct(actor=actor, ticket=ticket, field_name="priority", value=value)
@@ -704,8 +712,9 @@ MAX_RESPONSE_HOURS = 1000
 
 
 def _check_queue_response(response_hours) -> dict:
-    """A queue's own response times as stored: known priorities only, each from 0 to
-    MAX_RESPONSE_HOURS working hours; an empty value leaves the organisation's in force."""
+    """A queue's own response times as stored: known priorities only, each up to
+    MAX_RESPONSE_HOURS working hours (more than 0, as for the organisation's); an empty value
+    leaves the organisation's in force."""
     if response_hours is None:
         return {}
     if not isinstance(response_hours, dict):
@@ -728,10 +737,10 @@ def _check_queue_response(response_hours) -> dict:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         number = _number(value)
-        if number is None or not 0 <= number <= MAX_RESPONSE_HOURS:
+        if number is None or not 0 < number <= MAX_RESPONSE_HOURS:
             raise BusinessRuleError(
                 _(
-                    "The response time for %(priority)s must be a number from 0 to %(max)s "
+                    "The response time for %(priority)s must be more than 0 and at most %(max)s "
                     "working hours, or empty for the organisation's."
                 )
                 % {"priority": TicketPriority(priority).label, "max": MAX_RESPONSE_HOURS},
@@ -912,8 +921,11 @@ def business_hours_save(
             number = -1
         if not 0 < number <= 1000:
             raise BusinessRuleError(
-                _("The response time for %(priority)s must be between 0 and 1000 working hours.")
-                % {"priority": TicketPriority(priority).label},
+                _(
+                    "The response time for %(priority)s must be more than 0 and at most %(max)s "
+                    "working hours."
+                )
+                % {"priority": TicketPriority(priority).label, "max": MAX_RESPONSE_HOURS},
                 code="bad_hours",
                 status_code=400,
             )

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -127,8 +127,6 @@ def bulk(request):
         messages.error(request, _("Choose at least one ticket."))
     else:
         try:
-            if action == "assign" and value and not value.isdigit():
-                raise BusinessRuleError(_("Choose a person."), code="bad_value", status_code=400)
             count = services.bulk_apply(
                 actor=request.user, tickets=tickets, action=action, value=value
             )
@@ -137,9 +135,11 @@ def bulk(request):
         else:
             messages.success(request, _("%(count)s tickets changed.") % {"count": count})
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = ""
-    return redirect(next_url or "service:home")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
+        return HttpResponseRedirect(next_url)
+    return redirect("service:home")
 
 
 def _detail_context(request, ticket, **extra) -> dict:
