@@ -85,3 +85,13 @@ def test_the_shipped_schedule_polls_the_mailbox_and_expires_quotes():
         from django.utils.module_loading import import_string
 
         assert hasattr(import_string(entry["task"]), "enqueue")
+
+
+def test_a_job_nobody_runs_is_reported_once_per_while(schedule, caplog, monkeypatch):
+    monkeypatch.setattr(periodic, "_warned", {})
+    periodic.periodic_enqueue_due()
+    later = timezone.now() + timedelta(hours=2)
+    assert periodic.periodic_enqueue_due(now=later) == []
+    assert periodic.periodic_enqueue_due(now=later + timedelta(minutes=1)) == []
+    warnings = [r for r in caplog.records if "does a worker serve its queue" in r.getMessage()]
+    assert len(warnings) == 1 and ADD in warnings[0].getMessage()

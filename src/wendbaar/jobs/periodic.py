@@ -51,6 +51,24 @@ def periodic_tasks() -> list[Periodic]:
     return entries
 
 
+# A periodic job still waiting after this many periods (at least an hour) is reported: most
+# likely no worker serves its queue.
+STUCK_PERIODS = 10
+_warned: dict[str, datetime] = {}
+
+
+def _warn_if_stuck(entry: Periodic, enqueued_at: datetime, now: datetime) -> None:
+    limit = timedelta(seconds=max(STUCK_PERIODS * entry.every, 3600))
+    last = _warned.get(entry.task)
+    if now - enqueued_at > limit and (last is None or now - last > limit):
+        _warned[entry.task] = now
+        logger.warning(
+            "The periodic task %s has waited since %s; does a worker serve its queue?",
+            entry.task,
+            enqueued_at.isoformat(timespec="seconds"),
+        )
+
+
 def periodic_enqueue_due(*, now: datetime | None = None) -> list[str]:
     """Enqueue each periodic task that is due; returns the paths enqueued."""
     now = now or timezone.now()
@@ -59,7 +77,14 @@ def periodic_enqueue_due(*, now: datetime | None = None) -> list[str]:
         if not entry.enabled():
             continue
         jobs = Job.objects.filter(task_path=entry.task)
-        if jobs.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists():
+        waiting = (
+            jobs.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+            .order_by("enqueued_at")
+            .values_list("enqueued_at", flat=True)
+            .first()
+        )
+        if waiting is not None:
+            _warn_if_stuck(entry, waiting, now)
             continue
         last = jobs.order_by("-enqueued_at").values_list("enqueued_at", flat=True).first()
         if last is not None and now - last < timedelta(seconds=entry.every):
