@@ -25,13 +25,6 @@ _model = None
 _lock = threading.Lock()
 
 
-def __getattr__(name: str):
-    # `MODEL_NAME` was a constant; it now depends on the setting.
-    if name == "MODEL_NAME":
-        return model_name()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def _get_model():
     global _model
     if _model is None:

@@ -67,7 +67,7 @@ def _bundle_out(bundle) -> dict:
         "is_active": bundle.is_active,
         "items": [
             {"sku": row.item.sku, "name": row.item.name, "quantity": f"{row.quantity:.3f}"}
-            for row in bundle.items.select_related("item")
+            for row in bundle.items.all()  # prefetched with their catalogue items
         ],
     }
 
@@ -81,7 +81,7 @@ def _save(request, bundle, payload: BundleIn) -> dict:
         is_active=payload.is_active,
         items=[(row.sku.strip(), row.quantity) for row in payload.items],
     )
-    return _bundle_out(saved)
+    return _bundle_out(selectors.bundle_get_for_edit(user=request.user, pk=saved.pk))
 
 
 @router.get("/bundles", response=list[BundleOut])

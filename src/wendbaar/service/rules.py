@@ -43,7 +43,7 @@ CONDITION_KEYS = {
 ACTIONS = {"assign", "queue", "tag", "priority", "notify", "reply"}
 
 
-_PRIORITY_RANK = {p: rank for rank, p in enumerate(("low", "medium", "high", "urgent"))}
+_PRIORITY_RANK = {p: rank for rank, p in enumerate(TicketPriority.values)}  # low … urgent
 
 
 def _as_list(value) -> list:

@@ -69,15 +69,6 @@ def generation_model() -> str:
     return f"extractive-1/{model_name()}"
 
 
-def __getattr__(name: str):
-    # Both were constants before the embedding model became a setting.
-    if name == "EMBEDDING_MODEL":
-        return embedding_model()
-    if name == "GENERATION_MODEL":
-        return generation_model()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def embed(texts: list[str]) -> tuple[np.ndarray, int]:
     """Unit vectors for texts, from the cache where possible; also returns how many were cached."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
