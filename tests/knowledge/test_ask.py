@@ -179,3 +179,34 @@ def test_answer_groups_keep_only_runner_ups_close_to_the_best():
     assert [[p.document.pk for p in g] for g in groups] == [[1, 1], [2]]
     ranked = [passage(1, 3.0), passage(2, 2.9), passage(3, 2.8), passage(4, 2.7)]
     assert len(services._answer_groups(ranked)) == services.HEDGE_DOCUMENTS
+
+
+def test_of_two_sibling_documents_the_one_that_opens_with_the_answer_ranks_first(
+    alice, team_a, import_text
+):
+    answer = "Een DigiD vraag je aan op de website digid.nl met je burgerservicenummer."
+    other = "Bij een verhuizing naar het buitenland regel je belastingen en de zorgverzekering."
+    # The same words in both: only which sentence opens the document differs.
+    opens_with_it = import_text(actor=alice, text=f"{answer} {other}", title="A", team=team_a)
+    mentions_it = import_text(actor=alice, text=f"{other} {answer}", title="A", team=team_a)
+    ranked = selectors.passages_rank(user=alice, query="Hoe vraag ik een DigiD aan?")
+    assert [p.document for p in ranked] == [opens_with_it, mentions_it]
+    assert ranked[0].parts["words"] == ranked[1].parts["words"]
+    assert ranked[0].parts["lead"] > ranked[1].parts["lead"] + 0.1
+
+
+def test_lead_sentences_count_only_when_every_candidate_has_one(alice, team_a, import_text):
+    from django.contrib.contenttypes.models import ContentType
+
+    from wendbaar.ai.search.models import Chunk
+
+    first = import_text(actor=alice, text=RETENTION, title="Bewaarplicht", team=team_a)
+    import_text(actor=alice, text=RETENTION + " Ook offertes.", title="Bewaren", team=team_a)
+    ranked = selectors.passages_rank(user=alice, query="Hoe lang bewaar ik facturen?")
+    assert len(ranked) == 2 and all(p.parts["lead"] > 0 for p in ranked)
+    # A document indexed before lead sentences were kept (until `search_rebuild --records`).
+    Chunk.objects.filter(
+        content_type=ContentType.objects.get_for_model(Document), object_id=str(first.pk)
+    ).update(lead_embedding=None)
+    ranked = selectors.passages_rank(user=alice, query="Hoe lang bewaar ik facturen?")
+    assert len(ranked) == 2 and all(p.parts["lead"] == 0 for p in ranked)

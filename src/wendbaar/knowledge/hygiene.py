@@ -52,7 +52,7 @@ def similar_passages(*, user) -> list[SimilarPair]:
             content_type=ContentType.objects.get_for_model(Document),
             object_id__in=[str(pk) for pk in documents],
         )
-        .defer("embedding")
+        .defer("embedding", "lead_embedding")
         .order_by("pk")[:MAX_PASSAGES]
     )
     if len(chunks) < 2:

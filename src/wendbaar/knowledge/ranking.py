@@ -8,6 +8,9 @@ only over those candidates, so permissions stay exactly as the index applied the
 - words: BM25 over the candidates with Dutch or English Snowball stems (aanvragen/aanvraag/
   aangevraagd meet), the question's function words removed;
 - meaning: the cosine between the question and each passage's stored embedding;
+- lead: the cosine between the question and the document's lead sentence (the first sentence of
+  its first passage). Well-kept documents open with what they are about, so of two sibling
+  documents that both mention the question's words, the one that opens with its answer wins;
 - feedback: passages of answers that reviewers accepted rise, rejected ones sink a little.
 
 Next to the score each candidate gets `parts`, among them `coverage` (the share of the question's
@@ -34,6 +37,8 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 # Weight of the cosine next to the word score (scaled to the best candidate's, so 0..1).
 MEANING_WEIGHT = 3.0
+# Weight of the cosine with the document's lead sentence (0..1 like the passage's).
+LEAD_WEIGHT = 1.0
 # Weight of phrase matches: the share of the question's consecutive content-word pairs
 # ("beschadigd paspoort") that occur as a pair in the passage too.
 PHRASE_WEIGHT = 1.0
@@ -145,6 +150,7 @@ class Candidate:
     key: object
     text: str
     vector: np.ndarray | None
+    lead: np.ndarray | None = None  # the embedding of the document's lead sentence
     feedback: float = 0.0  # -1 (always rejected) .. 1 (always accepted)
     score: float = 0.0
     parts: dict = field(default_factory=dict)
@@ -186,9 +192,11 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
     best_words = words.max() if n else 0.0
     scaled_words = words / best_words if best_words > 0 else words
     for i, candidate in enumerate(candidates):
-        cosine = 0.0
+        cosine = lead = 0.0
         if vector is not None and candidate.vector is not None:
             cosine = float(np.dot(vector, candidate.vector))
+        if vector is not None and candidate.lead is not None:
+            lead = float(np.dot(vector, candidate.lead))
         coverage = (
             len(query & set(docs[i])) / len(query) if query else 0.0
         )  # share of the question's words the passage has
@@ -204,6 +212,7 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
             "words": round(float(scaled_words[i]), 4),
             "phrases": round(phrases, 4),
             "meaning": round(cosine, 4),
+            "lead": round(lead, 4),
             "coverage": round(coverage, 4),
             "topic": round(topic, 4),
             "feedback": candidate.feedback,
@@ -212,6 +221,7 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
             float(scaled_words[i])
             + PHRASE_WEIGHT * phrases
             + MEANING_WEIGHT * cosine
+            + LEAD_WEIGHT * lead
             + FEEDBACK_WEIGHT * candidate.feedback
         )
     return sorted(candidates, key=lambda c: -c.score)

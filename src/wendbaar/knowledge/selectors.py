@@ -16,7 +16,7 @@ from django.utils import timezone
 from wendbaar.accounts.selectors import get_visible_or_404, visible_to
 from wendbaar.ai.embeddings import embed_texts
 from wendbaar.ai.search.backends import get_backend
-from wendbaar.ai.search.selectors import chunk_search
+from wendbaar.ai.search.selectors import chunk_search, record_leads
 from wendbaar.knowledge import ranking
 from wendbaar.knowledge.models import Document, PassageFeedback, Question
 from wendbaar.knowledge.ranking import passage_hash
@@ -146,11 +146,17 @@ def passages_rank(
     vectors = dict(zip(ids.tolist(), matrix, strict=True))
     hashes = {h.chunk.pk: passage_hash(h.chunk.text) for h in hits}
     feedback = _feedback_for(hits, hashes)
+    leads = record_leads(model=Document, record_ids=by_id)
+    if any(str(pk) not in leads for pk in by_id):
+        # Passages indexed before lead sentences were kept (until `search_rebuild --records`):
+        # a lead for some documents only would tilt the order, so none counts.
+        leads = {}
     candidates = [
         ranking.Candidate(
             key=h,
             text=h.chunk.text,
             vector=vectors.get(h.chunk.pk),
+            lead=leads.get(h.chunk.object_id),
             feedback=feedback.get((int(h.chunk.object_id), hashes[h.chunk.pk]), 0.0),
         )
         for h in hits

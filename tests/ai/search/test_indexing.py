@@ -2,15 +2,18 @@
 
 import itertools
 
+import numpy as np
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from tests.copilot.factories import DraftFactory
 from wendbaar.accounts.choices import Visibility
+from wendbaar.ai import embeddings
 from wendbaar.ai.search import registry, services, tasks
 from wendbaar.ai.search.backends import get_backend
-from wendbaar.ai.search.chunking import ChunkIn, chunk_text
+from wendbaar.ai.search.chunking import ChunkIn, chunk_text, lead_sentence
 from wendbaar.ai.search.models import Chunk, ChunkPrincipal
+from wendbaar.ai.search.selectors import record_leads
 from wendbaar.copilot.models import Draft
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +46,8 @@ def test_indexing_stores_passages_with_the_records_permission_keys(alice, team_a
     assert [c.text for c in stored] == PARAGRAPHS
     assert {c.title for c in stored} == {"Handboek"} and {c.language for c in stored} == {"nl"}
     assert all(len(c.content_hash) == 64 and len(c.embedding) == 512 * 4 for c in stored)
+    # Each passage's first sentence is embedded on its own too (search compares questions to it).
+    assert all(len(c.lead_embedding) == 512 * 4 for c in stored)
     for chunk in stored:
         assert sorted(chunk.principals.values_list("key", flat=True)) == draft.principals()
     assert draft.principals() == [f"team:{team_a.pk}", f"user:{alice.pk}"]
@@ -66,7 +71,12 @@ def test_only_the_changed_passage_is_embedded_again(alice, team_a, embed_calls):
     embed_calls.clear()
     changed = [PARAGRAPHS[0], "Facturen betalen we binnen veertien dagen.", PARAGRAPHS[2]]
     result = services.index_record(record=draft, chunks=passages(*changed))
-    assert embed_calls == [["Handboek\nFacturen betalen we binnen veertien dagen."]]
+    assert embed_calls == [
+        [
+            "Handboek\nFacturen betalen we binnen veertien dagen.",
+            "Facturen betalen we binnen veertien dagen.",  # its lead sentence
+        ]
+    ]
     assert (result.kept, result.created, result.removed, result.embedded) == (2, 1, 1, 1)
     after = chunks_of(draft)
     # New text is a new row; the unchanged passages keep theirs.
@@ -80,7 +90,31 @@ def test_passages_that_moved_or_exist_elsewhere_reuse_their_embedding(alice, tea
     second = DraftFactory(owner=alice, team=team_a)
     services.index_record(record=second, chunks=passages(*reversed(PARAGRAPHS)))
     services.index_record(record=first, chunks=passages("Nieuw begin.", *PARAGRAPHS))
+    # Two words are no lead sentence: only the passage itself goes to the model.
     assert embed_calls == [["Handboek\nNieuw begin."]]
+    assert not any(np.frombuffer(chunks_of(first)[0].lead_embedding, dtype=np.float32))
+
+
+def test_passages_indexed_without_a_lead_get_one_when_reindexed(alice, team_a, embed_calls):
+    draft = DraftFactory(owner=alice, team=team_a)
+    services.index_record(record=draft, chunks=passages(*PARAGRAPHS))
+    before = chunks_of(draft)
+    # As an index from before lead sentences were kept holds them.
+    Chunk.objects.filter(pk=before[1].pk).update(lead_embedding=None)
+    assert str(draft.pk) in record_leads(model=Draft, record_ids=[draft.pk])  # the first has one
+    Chunk.objects.filter(pk=before[0].pk).update(lead_embedding=None)
+    assert record_leads(model=Draft, record_ids=[draft.pk]) == {}
+    embed_calls.clear()
+    result = services.index_record(record=draft, chunks=passages(*PARAGRAPHS))
+    # Only the two lead sentences go to the model; the passages keep their rows and vectors.
+    assert sorted(embed_calls[0]) == sorted([PARAGRAPHS[0], PARAGRAPHS[1]])
+    assert (result.kept, result.created, result.embedded) == (3, 0, 0)
+    after = chunks_of(draft)
+    assert [c.pk for c in after] == [c.pk for c in before]
+    expected = embeddings.embed_texts([PARAGRAPHS[0]])[0]
+    leads = record_leads(model=Draft, record_ids=[draft.pk, "404"])
+    assert list(leads) == [str(draft.pk)]
+    assert np.allclose(leads[str(draft.pk)], expected, atol=1e-6)
 
 
 def test_a_visibility_change_updates_permission_keys_without_embedding(
@@ -206,6 +240,16 @@ def test_a_registration_may_supply_permission_keys(team_a, same_meaning):
 
 def words(n: int, word: str = "woord") -> str:
     return " ".join([word] * n)
+
+
+def test_the_lead_sentence_is_the_first_that_says_something():
+    text = "Verlof\n\nOp tijd.\n\nVerlof vraag je twee weken vooraf aan. Daarna beslist je leidinggevende."
+    assert lead_sentence(text) == "Verlof vraag je twee weken vooraf aan."
+    assert lead_sentence("Zie bijv. het formulier op intranet. Meer niet.") == (
+        "Zie bijv. het formulier op intranet."
+    )
+    assert lead_sentence(" ".join(["woord"] * 100)) == " ".join(["woord"] * 40)
+    assert lead_sentence("") == lead_sentence("Kort.") == ""
 
 
 def test_short_text_is_one_passage_and_empty_text_none():

@@ -77,6 +77,25 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
+# A lead sentence is capped here: long enough to say what the text is about, short enough that
+# the sentence encoder reads one thought.
+LEAD_MAX_WORDS = 40
+
+
+def lead_sentence(text: str) -> str:
+    """The first sentence of `text` that says something (three words or more), capped in length.
+
+    Well-kept documents open with what they are about: an FAQ answer's first sentence answers,
+    a procedure's first sentence says what it is for. Search compares a question with it.
+    """
+    for part in _PARAGRAPH.split(text or ""):
+        for start, end in _sentences(part, 0):
+            words = part[start:end].split()
+            if len(words) >= 3:
+                return " ".join(words[:LEAD_MAX_WORDS])
+    return ""
+
+
 def chunk_text(
     text: str,
     *,

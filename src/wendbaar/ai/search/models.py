@@ -28,6 +28,11 @@ class Chunk(models.Model):
         help_text=_("SHA-256 of the embedding model and the embedded text."),
     )
     embedding = models.BinaryField(_("embedding"), editable=False)
+    # The embedding of the passage's first sentence (`chunking.lead_sentence`); empty for passages
+    # indexed before it existed until `search_rebuild --records` fills it.
+    lead_embedding = models.BinaryField(
+        _("lead sentence embedding"), editable=False, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

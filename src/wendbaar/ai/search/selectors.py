@@ -44,3 +44,17 @@ def chunk_search_count(
     return get_backend().count(
         user=user, query=query, content_types=content_types, record_ids=record_ids
     )
+
+
+def record_leads(
+    *, model: type[Model] | ContentType, record_ids: Iterable[str | int]
+) -> dict[str, np.ndarray]:
+    """Each record's lead-sentence embedding (of its first passage), by record id.
+
+    Only for ranking records the caller has already found through `chunk_search`: it reads
+    vectors, not text, and applies no permissions of its own. Records without one are left out.
+    """
+    content_type = (
+        model if isinstance(model, ContentType) else ContentType.objects.get_for_model(model)
+    )
+    return get_backend().load_leads(content_type, record_ids)

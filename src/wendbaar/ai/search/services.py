@@ -16,7 +16,7 @@ from wendbaar.accounts.models import Restricted
 from wendbaar.ai import embeddings
 from wendbaar.ai.search import registry
 from wendbaar.ai.search.backends import get_backend
-from wendbaar.ai.search.chunking import ChunkIn
+from wendbaar.ai.search.chunking import ChunkIn, lead_sentence
 from wendbaar.ai.search.models import Chunk, ChunkPrincipal
 
 logger = logging.getLogger(__name__)
@@ -93,12 +93,17 @@ def _normalised(chunks: Iterable[ChunkIn]) -> list[ChunkIn]:
 
 def _vectors_for(
     wanted: list[tuple[ChunkIn, str]], *, keep_hashes: set[str]
-) -> tuple[dict[str, np.ndarray], int]:
-    """Embeddings by content hash for the passages that are new; reused where the index has them."""
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], int]:
+    """Passage and lead-sentence embeddings by content hash for the passages that are new.
+
+    They are reused where the index already holds a passage with the same hash; the rest go
+    through the model in one call. Returns (passage vectors, lead vectors, passages embedded).
+    """
     needed = {h: c for c, h in wanted if h not in keep_hashes}
     vectors: dict[str, np.ndarray] = {}
+    leads: dict[str, np.ndarray] = {}
     if not needed:
-        return vectors, 0
+        return vectors, leads, 0
     size = embeddings.DIMENSIONS * 4
     # One row per hash: boilerplate (a mail footer) may be in thousands of records.
     one_each = (
@@ -108,19 +113,44 @@ def _vectors_for(
         .annotate(first=Min("pk"))
         .values("first")
     )
-    for content_hash_, blob in Chunk.objects.filter(pk__in=one_each).values_list(
-        "content_hash", "embedding"
+    for content_hash_, blob, lead_blob in Chunk.objects.filter(pk__in=one_each).values_list(
+        "content_hash", "embedding", "lead_embedding"
     ):
         if blob is not None and len(blob) == size:
             vectors[content_hash_] = np.frombuffer(bytes(blob), dtype=np.float32)
+        if lead_blob is not None and len(lead_blob) == size:
+            leads[content_hash_] = np.frombuffer(bytes(lead_blob), dtype=np.float32)
     todo = [(h, c) for h, c in needed.items() if h not in vectors]
-    if todo:
+    lead_todo = []
+    for h, c in needed.items():
+        if h not in leads:
+            lead = lead_sentence(c.text)
+            if lead:
+                lead_todo.append((h, lead))
+            else:  # nothing that reads as a sentence: no lead, a zero vector
+                leads[h] = np.zeros(embeddings.DIMENSIONS, dtype=np.float32)
+    if todo or lead_todo:
         computed = embeddings.embed_texts(
             [embedded_text(title=c.title, text=c.text) for _h, c in todo]
+            + [lead for _h, lead in lead_todo]
         )
-        for (h, _c), vector in zip(todo, computed, strict=True):
+        for (h, _c), vector in zip(todo, computed[: len(todo)], strict=True):
             vectors[h] = np.asarray(vector, dtype=np.float32)
-    return vectors, len(todo)
+        for (h, _lead), vector in zip(lead_todo, computed[len(todo) :], strict=True):
+            leads[h] = np.asarray(vector, dtype=np.float32)
+    return vectors, leads, len(todo)
+
+
+def _missing_leads(existing) -> dict[int, bytes]:
+    """Lead-sentence embeddings for passages indexed before the index kept them, by chunk id."""
+    rows = list(existing.filter(lead_embedding__isnull=True).values_list("pk", "text"))
+    if not rows:
+        return {}
+    computed = embeddings.embed_texts([lead_sentence(text) for _pk, text in rows])
+    return {
+        pk: np.asarray(vector, dtype=np.float32).tobytes()
+        for (pk, _text), vector in zip(rows, computed, strict=True)
+    }
 
 
 def index_record(
@@ -139,9 +169,10 @@ def index_record(
     wanted = [(c, content_hash(title=c.title, text=c.text)) for c in _normalised(chunks)]
     existing = Chunk.objects.filter(content_type=content_type, object_id=object_id)
     unchanged = {(position, h) for position, h in existing.values_list("position", "content_hash")}
-    vectors, embedded = _vectors_for(
+    vectors, leads, embedded = _vectors_for(
         wanted, keep_hashes={h for c, h in wanted if (c.position, h) in unchanged}
     )
+    old_leads = _missing_leads(existing)
     backend = get_backend()
     with transaction.atomic():
         current = {chunk.position: chunk for chunk in existing.select_for_update()}
@@ -154,14 +185,16 @@ def index_record(
             if old is not None:
                 removed.append(old.pk)  # new text is a new row: chunk ids never change content
             if h not in vectors:  # another process changed the record since the read above
-                vectors.update(_vectors_for([(chunk_in, h)], keep_hashes=set())[0])
+                more_vectors, more_leads, _n = _vectors_for([(chunk_in, h)], keep_hashes=set())
+                vectors.update(more_vectors)
+                leads.update(more_leads)
                 embedded += 1
             create.append((chunk_in, h))
         removed.extend(chunk.pk for chunk in current.values())
         if removed:
             Chunk.objects.filter(pk__in=removed).delete()
             backend.remove_chunks(removed)
-        _update_kept(keep, keys)
+        _update_kept(keep, keys, old_leads)
         new_chunks = Chunk.objects.bulk_create(
             [
                 Chunk(
@@ -174,6 +207,7 @@ def index_record(
                     locator=chunk_in.locator,
                     content_hash=h,
                     embedding=vectors[h].tobytes(),
+                    lead_embedding=leads[h].tobytes(),
                 )
                 for chunk_in, h in create
             ]
@@ -188,18 +222,23 @@ def index_record(
     )
 
 
-def _update_kept(keep: list[tuple[Chunk, ChunkIn]], keys: list[str]) -> None:
-    """Passages with unchanged text: refresh their details and who may see them."""
+def _update_kept(
+    keep: list[tuple[Chunk, ChunkIn]], keys: list[str], leads: dict[int, bytes]
+) -> None:
+    """Passages with unchanged text: refresh their details, lead embedding and who may see them."""
     if not keep:
         return
     changed = []
     for chunk, chunk_in in keep:
-        if (chunk.language, chunk.locator) != (chunk_in.language, chunk_in.locator):
+        lead = leads.get(chunk.pk) if chunk.lead_embedding is None else None
+        if (chunk.language, chunk.locator) != (chunk_in.language, chunk_in.locator) or lead:
             chunk.language, chunk.locator = chunk_in.language, chunk_in.locator
+            if lead:
+                chunk.lead_embedding = lead
             chunk.updated_at = timezone.now()  # bulk_update skips auto_now
             changed.append(chunk)
     if changed:
-        Chunk.objects.bulk_update(changed, ["language", "locator", "updated_at"])
+        Chunk.objects.bulk_update(changed, ["language", "locator", "lead_embedding", "updated_at"])
     ids = [chunk.pk for chunk, _c in keep]
     held: dict[int, set[str]] = {pk: set() for pk in ids}
     for chunk_id, key in ChunkPrincipal.objects.filter(chunk_id__in=ids).values_list(

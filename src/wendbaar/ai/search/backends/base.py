@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, transaction
-from django.db.models import Model
+from django.db.models import Model, OuterRef, Subquery
 
 from wendbaar.accounts.selectors import user_principals
 from wendbaar.ai import embeddings
@@ -228,7 +228,7 @@ class SearchBackend:
         fused = fuse([[chunk_id for chunk_id, _ in words], meanings])[:k]
         chunks = (
             Chunk.objects.using(self.using)
-            .defer("embedding")
+            .defer("embedding", "lead_embedding")
             .select_related("content_type")
             .in_bulk([row[0] for row in fused])
         )
@@ -340,6 +340,36 @@ class SearchBackend:
             return np.empty(0, np.int64), np.empty((0, embeddings.DIMENSIONS), np.float32)
         matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
         return np.asarray(found_ids, dtype=np.int64), matrix
+
+    def load_leads(
+        self, content_type: ContentType, record_ids: Iterable[str]
+    ) -> dict[str, np.ndarray]:
+        """The lead-sentence embedding of each record's first passage, by record id.
+
+        Records whose first passage has none yet (indexed before leads were kept) are left out.
+        """
+        record_ids = [str(i) for i in record_ids]
+        first = (
+            Chunk.objects.using(self.using)
+            .filter(content_type=content_type, object_id=OuterRef("object_id"))
+            .order_by("position")
+            .values("pk")[:1]
+        )
+        found = {}
+        for start in range(0, len(record_ids), BATCH):
+            rows = (
+                Chunk.objects.using(self.using)
+                .filter(
+                    content_type=content_type,
+                    object_id__in=record_ids[start : start + BATCH],
+                    pk=Subquery(first),
+                )
+                .values_list("object_id", "lead_embedding")
+            )
+            for object_id, blob in rows:
+                if blob is not None and len(blob) == embeddings.DIMENSIONS * 4:
+                    found[object_id] = np.frombuffer(bytes(blob), dtype=np.float32)
+        return found
 
     def _embedding_batches(self):
         """(ids, vectors) batches of every chunk with a stored embedding, in id order."""
