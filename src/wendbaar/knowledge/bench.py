@@ -546,6 +546,9 @@ def _bulk_corpus(writer: _Writer, count: int, *, owners, teams, pool) -> dict:
                         0, 0.02, 512
                     ).astype(np.float32)
                     vector /= np.linalg.norm(vector)
+                    # The lead sentence's vector: near the passage's, as a real one would be.
+                    lead = vector + rng.normal(0, 0.05, 512).astype(np.float32)
+                    lead /= np.linalg.norm(lead)
                     rows.append(
                         Chunk(
                             content_type=content_type,
@@ -557,6 +560,7 @@ def _bulk_corpus(writer: _Writer, count: int, *, owners, teams, pool) -> dict:
                             locator=chunk.locator,
                             content_hash=content_hash(title=chunk.title, text=chunk.text),
                             embedding=vector.astype(np.float32).tobytes(),
+                            lead_embedding=lead.astype(np.float32).tobytes(),
                         )
                     )
                     keys.append(d.principals())
