@@ -210,3 +210,23 @@ def test_lead_sentences_count_only_when_every_candidate_has_one(alice, team_a, i
     ).update(lead_embedding=None)
     ranked = selectors.passages_rank(user=alice, query="Hoe lang bewaar ik facturen?")
     assert len(ranked) == 2 and all(p.parts["lead"] == 0 for p in ranked)
+
+
+def test_a_dutch_question_that_splits_a_verb_finds_the_verb_joined():
+    from wendbaar.knowledge import ranking
+
+    assert ranking.separable_verbs("Hoe vraag ik verlof aan?") == [("vraag", ["aanvraag"])]
+    # "geeft u … door" is joined with and without its -t; the latter is the stem of "doorgeven".
+    [(verb, stems)] = ranking.separable_verbs("Wanneer geeft u een storing door?")
+    assert verb == "geeft" and ranking.stems("doorgeven")[0] in stems
+    # A particle that is a preposition, or no subject pronoun marking the verb: nothing joined.
+    assert ranking.separable_verbs("Wat betekenen de strepen op de weg?") == []
+    assert ranking.separable_verbs("Wie is Bob en waar staat Bob voor?") == []
+    joined = ranking.Candidate(
+        key="joined", text="Verlof aanvragen gaat via het rooster.", vector=None
+    )
+    verb = ranking.Candidate(key="verb", text="Verlof? Vraag je collega om advies.", vector=None)
+    ranked = ranking.rank("Hoe vraag ik verlof aan?", None, [verb, joined])
+    assert [c.key for c in ranked] == ["joined", "verb"]
+    # "verlof aanvragen" is the question's phrase in the order a passage says it.
+    assert ranked[0].parts["phrases"] > 0 and ranked[0].parts["coverage"] == 1.0

@@ -6,7 +6,8 @@ only over those candidates, so permissions stay exactly as the index applied the
 
 - phrases: consecutive content words of the question that stay together in the passage;
 - words: BM25 over the candidates with Dutch or English Snowball stems (aanvragen/aanvraag/
-  aangevraagd meet), the question's function words removed;
+  aangevraagd meet), the question's function words removed; a separable verb a Dutch question
+  splits ("Hoe vraag ik verlof aan?") counts joined (aanvragen) where a candidate has it;
 - meaning: the cosine between the question and each passage's stored embedding;
 - lead: the cosine between the question and the document's lead sentence (the first sentence of
   its first passage). Well-kept documents open with what they are about, so of two sibling
@@ -114,6 +115,35 @@ _QUESTION_FILLER = frozenset(
 )
 
 
+# Particles of Dutch separable verbs that a question moves to the end of its clause ("Hoe vraag ik
+# verlof aan?", "Waar geef ik mijn verhuizing door?"), and the subject pronouns that follow the
+# finite verb in a question: together they show which verb the particle belongs to.
+_PARTICLES = frozenset(
+    [
+        "aan",
+        "af",
+        "bij",
+        "door",
+        "in",
+        "los",
+        "mee",
+        "na",
+        "neer",
+        "om",
+        "op",
+        "over",
+        "samen",
+        "terug",
+        "toe",
+        "uit",
+        "vast",
+        "voor",
+        "weg",
+    ]
+)
+_SUBJECTS = frozenset(["ik", "u", "je", "jij", "we", "wij", "hij", "zij", "ze", "men"])
+
+
 def passage_hash(text: str) -> str:
     """A passage's identity for learned feedback: its words, whitespace aside."""
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
@@ -143,6 +173,46 @@ def stems(text: str, language: str = "nl") -> list[str]:
     return [s for s in (_stem(w, language) for w in _WORD.findall(text)) if s]
 
 
+def separable_verbs(question: str) -> list[tuple[str, list[str]]]:
+    """The separable verbs a Dutch question splits, as (verb as written, stems of the joined verb).
+
+    "Hoe vraag ik verlof aan?" gives ("vraag", ["aanvraag"]): the stem "aanvragen" and "aanvraag"
+    share. Only where the particle ends a clause and the verb is marked by the subject pronoun after
+    it, so "op de weg" or "Wat houdt het onderzoek in?" add nothing. A verb ending in -t ("vraagt u
+    … aan") is joined with and without it; the caller keeps the form a passage holds.
+    """
+    found = []
+    for clause in re.split(r"[?!.;,:]", question):
+        words = [fold(w) for w in _WORD.findall(clause)]
+        if len(words) < 3 or words[-1] not in _PARTICLES:
+            continue
+        particle = words[-1]
+        for verb, after in itertools.pairwise(words[:-1]):
+            if after in _SUBJECTS and verb not in _QUESTION_WORDS and verb not in _PARTICLES:
+                forms = [particle + verb]
+                if verb.endswith("t") and len(verb) > 3:
+                    forms.append(particle + verb[:-1])
+                stemmed = [_stemmer("nl").stemWord(form) for form in forms]
+                found.append((verb, list(dict.fromkeys(stemmed))))
+                break
+    return found
+
+
+def _join_separable_verbs(question: str, question_stems: list[str], docs: list[Counter]):
+    """The question's stems and consecutive pairs with its split verbs joined where passages have
+    them: "vraag ik verlof aan" asks about "verlof aanvragen", in the order a passage says it."""
+    pairs = set(itertools.pairwise(question_stems))
+    for verb, joined_forms in separable_verbs(question):
+        joined = next((j for j in joined_forms if any(j in d for d in docs)), None)
+        if joined is None or joined in question_stems:
+            continue
+        # The verb's stem alone ("vraag", also "a question") is not what the question asks about.
+        verb_stem = _stem(verb, "nl")
+        question_stems = [s for s in question_stems if s != verb_stem] + [joined]
+        pairs |= set(itertools.pairwise(question_stems))
+    return question_stems, pairs
+
+
 @dataclass
 class Candidate:
     """A passage to rank: its chunk id, text, embedding and what reviewers said of it."""
@@ -170,10 +240,13 @@ def rank(question: str, vector: np.ndarray | None, candidates: list[Candidate]) 
         return []
     language = language_of(question)
     question_stems = stems(question, language)
-    query = set(question_stems)
-    pairs = set(itertools.pairwise(question_stems))
     passage_stems = [stems(c.text, language) for c in candidates]
     docs = [Counter(s) for s in passage_stems]
+    if language == "nl":
+        question_stems, pairs = _join_separable_verbs(question, question_stems, docs)
+    else:
+        pairs = set(itertools.pairwise(question_stems))
+    query = set(question_stems)
     lengths = [sum(d.values()) for d in docs]
     average = (sum(lengths) / len(lengths)) or 1.0
     n = len(candidates)
