@@ -44,3 +44,18 @@ def test_a_server_that_is_down_is_reported_not_fatal(settings):
     settings.AI_OPENAI_MODEL = "m"
     output = doctor("--timeout", "1")
     assert "chat: unreachable" in output
+
+
+def test_passages_without_a_lead_sentence_embedding_are_reported(alice, team_a):
+    from tests.copilot.factories import DraftFactory
+    from wendbaar.ai.search import services
+    from wendbaar.ai.search.chunking import ChunkIn
+    from wendbaar.ai.search.models import Chunk
+
+    draft = DraftFactory(owner=alice, team=team_a)
+    services.index_record(record=draft, chunks=[ChunkIn(text="Verlof vraag je vooraf aan.")])
+    assert "lead sentences" not in doctor()
+    Chunk.objects.update(lead_embedding=None)  # as indexed by a version before they were kept
+    assert "1 passage(s) indexed before lead sentences were kept" in doctor()
+    services.index_record(record=draft, chunks=[ChunkIn(text="Verlof vraag je vooraf aan.")])
+    assert "lead sentences" not in doctor()

@@ -99,6 +99,13 @@ class Command(BaseCommand):
                 "search index: passages were embedded by another model; run "
                 "`wendbaar search_rebuild --records` to embed them with this one",
             )
+        without_lead = Chunk.objects.filter(lead_embedding__isnull=True).count()
+        if without_lead:
+            self._line(
+                False,
+                f"search index: {without_lead} passage(s) indexed before lead sentences were kept; "
+                "run `wendbaar search_rebuild --records` so knowledge ranking can use them",
+            )
 
     def _openai(self, timeout: float):
         if not openai.is_configured():
