@@ -120,6 +120,28 @@ CATALOGUE = [
 
 D = Decimal
 CASES = [
+    # Work asked of a person that the catalogue lacks is an open point, never silence.
+    (
+        "Graag een nieuwe cv-ketel voor ons appartement met alleen een douche. Ook graag iemand "
+        "die de heg snoeit. Wij wonen in Zeist.",
+        "nl",
+        {"CV-HR25-CW4": 1, "CV-ROOKGAS": 1, "CV-DEMONT": 1, "ARB-MON": 6, "VRK-Z2": 1},
+        "heg snoeit",
+    ),
+    (
+        "Please quote a new boiler for our flat with just a shower. We also need someone to "
+        "clean the windows. We live in Zeist.",
+        "en",
+        {"CV-HR25-CW4": 1, "CV-ROOKGAS": 1, "CV-DEMONT": 1, "ARB-MON": 6, "VRK-Z2": 1},
+        "clean the windows",
+    ),
+    # "en ook" after a comma adds an item; it does not tell more about the radiators.
+    (
+        "Graag 3 radiatoren van 60 x 80 plaatsen, en ook 10 meter koperleiding. Adres Zeist.",
+        "nl",
+        {"RAD-22-600-800": 3, "ARB-MON": 4.5, "VRK-Z2": 1},
+        "10 meter koperleiding",
+    ),
     (
         "Goeiemorgen, kunnen jullie onze oude cv ketel vervangen? We hebben een appartement met "
         "alleen een douche. Adres: Voorbeeldlaan 9, Houten.",

@@ -1421,9 +1421,13 @@ ASKS = re.compile(
     r"aangelegd|leveren|geleverd|vernieuw\w*|ophang\w*|opgehangen|aansluit\w*|aangesloten|"
     r"verplaats\w*|verwijder\w*|bouwen|gebouwd|maken|gemaakt|nieuwe?|replac\w*|install\w*|"
     r"paint\w*|repair\w*|fix\w*|fit|fitted|fitting|mount\w*|deliver\w*|supply|renew\w*|build|"
-    r"remov\w*|new)\b",
+    r"remov\w*|new|"
+    # work asked of a person: "iemand die de heg snoeit", "someone to clean the windows"
+    r"iemand\s+(?:die|om|voor)|(?:someone|somebody)\s+(?:to|who|for))\b",
     re.I,
 )
+# Words that add a new item to the request ("en ook 10 meter leiding", "plus a valve").
+ADDS = re.compile(r"\b(?:en|ook|and|also|plus|verder|daarnaast|tevens|too|as well)\b", re.I)
 CLAUSE_SEPARATORS = re.compile(
     r"(?<!\d)[.,](?!\d)|[!?;:()\n]|\s(?:en|and|maar|but|plus)\s|\s[-\u2013]\s", re.I
 )
@@ -1456,7 +1460,7 @@ EDGE = {
     "worden", "wordt", "laten", "be", "need", "needs", "needed", "nodig", "want", "wants",
     "to", "too", "as", "well", "have", "get", "hebben", "krijgen", "is", "are",
     "er", "there", "het", "it", "misschien", "maybe", "perhaps", "eventueel", "possibly",
-    "mogelijk", "svp", "aub", "a.u.b.",
+    "mogelijk", "svp", "aub", "a.u.b.", "zoeken", "zoek", "zoekt", "looking",
 }  # fmt: skip
 GENERIC = EDGE | {
     "huis", "woning", "house", "home", "werk", "work", "klus", "job", "vraag", "question", "dit",
@@ -1622,13 +1626,17 @@ def _unasked(b: Builder, text: str, request: str, where: list, lines: list[Line]
             continue  # its words made a line or an open point
         if index and not ASKS.search(clause):
             # "ventilatie laten reinigen, 7 ventielen.": a count added after a comma at the end
-            # of a sentence tells more about the job just asked for, it is no item of its own
+            # of a sentence tells more about the job just asked for, it is no item of its own.
+            # Not so after "en ook" ("…, en ook 10 meter leiding") or in a list of counted
+            # items ("3 radiatoren, 10 meter leiding"): each of those is asked for.
             previous = clause_spans[index - 1]
             between = text[previous[1] : start]
             last = re.match(r"\s*(?:[.!?\n]|$)", text[end:])
             if (
                 "," in between
                 and last
+                and not ADDS.search(between + " " + clause[:12])
+                and not any(previous[0] <= m.start < previous[1] for m in mentions)
                 and any(s < previous[1] and previous[0] < e for s, e in b.spans)
             ):
                 continue
