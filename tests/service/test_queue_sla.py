@@ -150,6 +150,54 @@ def test_a_new_priority_uses_the_queues_response_time(alice, storingen, receive)
     assert ticket.sla_due_at == at(2026, 12, 7, 10, 30)  # Storingen's 4 hours
 
 
+def test_new_response_times_move_the_deadlines_of_unanswered_tickets_only(
+    manager, alice, bob, queues, storingen, receive
+):
+    waiting = _received(receive, storingen, "high")
+    answered = _received(receive, storingen, "high", email="ander@example.com")
+    answered.first_response_at = at(2026, 12, 4, 15, 30)
+    answered.save(update_fields=["first_response_at"])
+    closed = _received(receive, storingen, "high", email="derde@example.com")
+    closed.status = "closed"
+    closed.save(update_fields=["status"])
+    elsewhere = _received(receive, queues["facturen"], "high", email="vierde@example.com")
+    assert waiting.sla_due_at == answered.sla_due_at == at(2026, 12, 7, 10, 30)  # 4 hours
+    services.queue_save(
+        actor=manager,
+        queue=storingen,
+        name="Storingen",
+        slug="storingen",
+        team=storingen.team,
+        response_hours={"urgent": 1, "high": 2},
+    )
+    # High is now 2 working hours from Friday 15:00: Friday 17:00.
+    for ticket in (waiting, answered, closed, elsewhere):
+        ticket.refresh_from_db()
+    assert waiting.sla_due_at == at(2026, 12, 4, 17, 0)
+    # Answered and closed tickets keep what they were measured against; other queues are as
+    # they were.
+    assert answered.sla_due_at == closed.sla_due_at == at(2026, 12, 7, 10, 30)
+    assert elsewhere.sla_due_at == at(2026, 12, 7, 14, 30)
+    event = AuditEvent.objects.get(action="service.queue_changed")
+    assert event.data["deadlines_moved"] == 1
+    # The organisation's response times move the deadlines of every queue that has none of its
+    # own for that priority.
+    row = services.business_hours_get()
+    services.business_hours_save(
+        actor=manager,
+        hours=row.hours,
+        liberation_day=row.liberation_day,
+        closed_days=row.closed_days,
+        response_hours={**row.response_hours, "high": 1},
+    )
+    for ticket in (waiting, elsewhere):
+        ticket.refresh_from_db()
+    assert elsewhere.sla_due_at == at(2026, 12, 4, 16, 0)
+    assert waiting.sla_due_at == at(2026, 12, 4, 17, 0)  # Storingen's own 2 hours still count
+    event = AuditEvent.objects.get(action="service.business_hours_changed")
+    assert event.data["deadlines_moved"] == 1
+
+
 # -- validation -----------------------------------------------------------------------------------
 
 

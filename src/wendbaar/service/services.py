@@ -137,27 +137,59 @@ def _number(value) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def response_hours_for(*, ticket: Ticket) -> float | None:
+def response_hours_for(*, ticket: Ticket, business: BusinessHours | None = None) -> float | None:
     """The working hours the ticket's priority has for an answer: its queue's own response time
-    when the queue sets one for that priority, else the organisation's."""
+    when the queue sets one for that priority, else the organisation's (`business`, read when
+    not given)."""
     queue = ticket.queue if ticket.queue_id else None
     own = (queue.response_hours or {}).get(ticket.priority) if queue is not None else None
     own = None if own is None else _number(own)
     if own is not None and own >= 0:
         return own
-    row = business_hours_get(ticket.organisation)
+    row = business or business_hours_get(ticket.organisation)
     response = (row.response_hours or DEFAULT_RESPONSE_HOURS).get(ticket.priority)
     return None if response is None else float(response)
 
 
-def sla_due(*, ticket: Ticket) -> datetime | None:
+def sla_due(
+    *,
+    ticket: Ticket,
+    calendar: hours.Calendar | None = None,
+    business: BusinessHours | None = None,
+) -> datetime | None:
     """The moment the ticket must be answered: its priority's response time in working hours,
-    the queue's own where it sets one, else the organisation's."""
-    organisation = ticket.organisation
-    response = response_hours_for(ticket=ticket)
+    the queue's own where it sets one, else the organisation's. `calendar` and `business` save
+    reading them again when many tickets are computed at once."""
+    response = response_hours_for(ticket=ticket, business=business)
     if response is None:
         return None
-    return calendar_for(organisation).add_working_hours(ticket.received_at, float(response))
+    calendar = calendar or calendar_for(ticket.organisation)
+    return calendar.add_working_hours(ticket.received_at, float(response))
+
+
+def deadlines_refresh(*, organisation, queue: Queue | None = None) -> int:
+    """Give the open tickets nobody has answered yet (in `queue`, or all) the deadline the
+    opening hours and response times in force now set; returns how many moved. Called when
+    those change, so the overview's "due" and "at risk" follow the new agreement; an answered
+    ticket keeps the deadline it was measured against."""
+    tickets = (
+        Ticket.objects.filter(organisation=organisation, first_response_at__isnull=True)
+        .exclude(status=TicketStatus.CLOSED)
+        .select_related("queue")
+        .only("pk", "priority", "received_at", "sla_due_at", "queue", "organisation")
+    )
+    if queue is not None:
+        tickets = tickets.filter(queue=queue)
+    calendar = calendar_for(organisation)
+    business = business_hours_get(organisation)
+    moved = []
+    for ticket in tickets.iterator(chunk_size=500):
+        due = sla_due(ticket=ticket, calendar=calendar, business=business)
+        if due != ticket.sla_due_at:
+            ticket.sla_due_at = due
+            moved.append(ticket)
+    Ticket.objects.bulk_update(moved, ["sla_due_at"], batch_size=500)
+    return len(moved)
 
 
 # -- triage ---------------------------------------------------------------------------------------
@@ -828,11 +860,14 @@ def queue_save(
         "response_hours": queue.response_hours,
     }
     changed = {k: v for k, v in after.items() if before.get(k) != v}
+    data = {"changed": changed}
+    if before and "response_hours" in changed:
+        data["deadlines_moved"] = deadlines_refresh(organisation=organisation, queue=queue)
     audit_log(
         actor=actor,
         action="service.queue_created" if not before else "service.queue_changed",
         target=queue,
-        data={"changed": changed},
+        data=data,
     )
     return queue
 
@@ -891,7 +926,8 @@ def business_hours_save(
     response_hours: dict,
 ) -> BusinessHours:
     """Change when the organisation answers: opening hours per weekday, closed days and the
-    response time per priority in working hours. New deadlines follow at once."""
+    response time per priority in working hours. The deadlines of open tickets nobody answered
+    yet follow at once (`deadlines_refresh`)."""
     from datetime import date
 
     from wendbaar.service.choices import LiberationDay
@@ -949,10 +985,8 @@ def business_hours_save(
         "closed_days": row.closed_days,
         "response_hours": row.response_hours,
     }
-    audit_log(
-        actor=actor,
-        action="service.business_hours_changed",
-        target=row,
-        data={k: {"from": before[k], "to": v} for k, v in after.items() if before[k] != v},
-    )
+    data = {k: {"from": before[k], "to": v} for k, v in after.items() if before[k] != v}
+    if data:
+        data["deadlines_moved"] = deadlines_refresh(organisation=row.organisation)
+    audit_log(actor=actor, action="service.business_hours_changed", target=row, data=data)
     return row
