@@ -138,16 +138,20 @@ def test_an_update_changes_only_the_fields_sent(api):
     assert _events().count() == 3
 
 
-def test_the_logo_is_replaced_and_removed(api):
+def test_the_logo_is_replaced_and_removed(api, django_capture_on_commit_callbacks):
     template_id = api.post(URL, _fields(logo=_image("PNG", "oud.png"))).json()["id"]
     first = QuoteTemplate.objects.get().logo.name
 
     # A JPEG sent under a .png name is stored by what it is.
-    replaced = _put(api, template_id, {"logo": _image("JPEG", "nieuw.png", size=(16, 8))})
+    with django_capture_on_commit_callbacks(execute=True):
+        replaced = _put(api, template_id, {"logo": _image("JPEG", "nieuw.png", size=(16, 8))})
 
     assert replaced.status_code == 200, replaced.content
     template = QuoteTemplate.objects.get()
     assert template.logo.name != first and template.logo.name.endswith(".jpg")
+    # The replaced file is removed from storage; the new one is there.
+    storage = template.logo.storage
+    assert not storage.exists(first) and storage.exists(template.logo.name)
     with Image.open(io.BytesIO(_stored(template))) as stored:
         assert stored.format == "JPEG" and stored.size == (16, 8)
     assert _events().last().data["changed"] == ["logo"]
@@ -157,12 +161,15 @@ def test_the_logo_is_replaced_and_removed(api):
     assert [d["loc"] for d in both.json()["error"]["details"]] == [["form", "logo"]]
     assert QuoteTemplate.objects.get().logo.name == template.logo.name
 
-    removed = _put(api, template_id, {"remove_logo": "true"})
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = _put(api, template_id, {"remove_logo": "true"})
 
     assert removed.status_code == 200, removed.content
     assert removed.json()["has_logo"] is False
+    replaced_name = template.logo.name
     template.refresh_from_db()
     assert not template.logo and template.name == "Standaard"
+    assert not storage.exists(replaced_name)
     assert api.get(URL).json()[0]["has_logo"] is False
     assert _events().count() == 3 and _events().last().data["changed"] == ["logo"]
 

@@ -31,7 +31,18 @@ def quote_template_save(*, actor, form) -> QuoteTemplate:
     created = template.pk is None
     if created:
         template.organisation = organisation_get()
+    # The stored logo's file, read before the form's new or cleared one is saved over it.
+    old_logo = (
+        ""
+        if created
+        else QuoteTemplate.objects.filter(pk=template.pk).values_list("logo", flat=True).get()
+    )
     template.save()
+    if old_logo and old_logo != template.logo.name:
+        # Replaced or removed: the old file belongs to nothing any more (issued quotes keep
+        # their own PDF), so it goes once the change is committed.
+        storage = template.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
     if template.is_default:
         QuoteTemplate.objects.filter(organisation=template.organisation, is_default=True).exclude(
             pk=template.pk
