@@ -219,6 +219,14 @@ def test_a_dutch_question_that_splits_a_verb_finds_the_verb_joined():
     # "geeft u … door" is joined with and without its -t; the latter is the stem of "doorgeven".
     [(verb, stems)] = ranking.separable_verbs("Wanneer geeft u een storing door?")
     assert verb == "geeft" and ranking.stems("doorgeven")[0] in stems
+    # A particle that is a word of its own ("terug") goes with the verb it belongs to.
+    returned = ranking.Candidate(
+        key="joined", text="Een pakket terugsturen kan gratis.", vector=None
+    )
+    other = ranking.Candidate(key="other", text="Terug naar de winkel met een pakket.", vector=None)
+    ranked = ranking.rank("Hoe stuur ik een pakket terug?", None, [other, returned])
+    assert ranked[0].key == "joined" and ranked[0].parts["coverage"] == 1.0
+    assert ranked[0].parts["phrases"] > ranked[1].parts["phrases"]  # "pakket terugsturen"
     # A particle that is a preposition, or no subject pronoun marking the verb: nothing joined.
     assert ranking.separable_verbs("Wat betekenen de strepen op de weg?") == []
     assert ranking.separable_verbs("Wie is Bob en waar staat Bob voor?") == []

@@ -186,9 +186,10 @@ def _join_separable_verbs(question: str, question_stems: list[str], docs: list[C
         joined = next((j for j in joined_forms if any(j in d for d in docs)), None)
         if joined is None or joined in question_stems:
             continue
-        # The verb's stem alone ("vraag", also "a question") is not what the question asks about.
-        verb_stem = _stem(verb, "nl")
-        question_stems = [s for s in question_stems if s != verb_stem] + [joined]
+        # The verb's stem alone ("vraag", also "a question") is not what the question asks about,
+        # nor its particle where that is a word of its own ("terug", "weg").
+        parts = {_stem(verb, "nl"), *(_stem(p, "nl") for p in _PARTICLES if joined.startswith(p))}
+        question_stems = [s for s in question_stems if s not in parts] + [joined]
         pairs |= set(itertools.pairwise(question_stems))
     return question_stems, pairs
 

@@ -90,9 +90,8 @@ def test_passages_that_moved_or_exist_elsewhere_reuse_their_embedding(alice, tea
     second = DraftFactory(owner=alice, team=team_a)
     services.index_record(record=second, chunks=passages(*reversed(PARAGRAPHS)))
     services.index_record(record=first, chunks=passages("Nieuw begin.", *PARAGRAPHS))
-    # Two words are no lead sentence: only the passage itself goes to the model.
-    assert embed_calls == [["Handboek\nNieuw begin."]]
-    assert not any(np.frombuffer(chunks_of(first)[0].lead_embedding, dtype=np.float32))
+    # Only the new passage and its lead (two words: they lead as they are) go to the model.
+    assert embed_calls == [["Handboek\nNieuw begin.", "Nieuw begin."]]
 
 
 def test_passages_indexed_without_a_lead_get_one_when_reindexed(alice, team_a, embed_calls):
@@ -249,7 +248,9 @@ def test_the_lead_sentence_is_the_first_that_says_something():
         "Zie bijv. het formulier op intranet."
     )
     assert lead_sentence(" ".join(["woord"] * 100)) == " ".join(["woord"] * 40)
-    assert lead_sentence("") == lead_sentence("Kort.") == ""
+    # No sentence of three words: the text's first words lead (a list, a heading alone).
+    assert lead_sentence("Kort.\n\nOok kort.") == "Kort. Ook kort."
+    assert lead_sentence("") == lead_sentence("  \n ") == ""
 
 
 def test_short_text_is_one_passage_and_empty_text_none():

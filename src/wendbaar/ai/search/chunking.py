@@ -83,7 +83,8 @@ LEAD_MAX_WORDS = 40
 
 
 def lead_sentence(text: str) -> str:
-    """The first sentence of `text` that says something (three words or more), capped in length.
+    """The first sentence of `text` that says something (three words or more), capped in length;
+    a text without one (a list, a few words) leads with its first words. "" only for no text.
 
     Well-kept documents open with what they are about: an FAQ answer's first sentence answers,
     a procedure's first sentence says what it is for. Search compares a question with it.
@@ -93,7 +94,7 @@ def lead_sentence(text: str) -> str:
             words = part[start:end].split()
             if len(words) >= 3:
                 return " ".join(words[:LEAD_MAX_WORDS])
-    return ""
+    return " ".join((text or "").split()[:LEAD_MAX_WORDS])
 
 
 def chunk_text(

@@ -121,14 +121,7 @@ def _vectors_for(
         if lead_blob is not None and len(lead_blob) == size:
             leads[content_hash_] = np.frombuffer(bytes(lead_blob), dtype=np.float32)
     todo = [(h, c) for h, c in needed.items() if h not in vectors]
-    lead_todo = []
-    for h, c in needed.items():
-        if h not in leads:
-            lead = lead_sentence(c.text)
-            if lead:
-                lead_todo.append((h, lead))
-            else:  # nothing that reads as a sentence: no lead, a zero vector
-                leads[h] = np.zeros(embeddings.DIMENSIONS, dtype=np.float32)
+    lead_todo = [(h, lead_sentence(c.text)) for h, c in needed.items() if h not in leads]
     if todo or lead_todo:
         computed = embeddings.embed_texts(
             [embedded_text(title=c.title, text=c.text) for _h, c in todo]
