@@ -177,6 +177,8 @@ def deadlines_refresh(*, organisation, queue: Queue | None = None) -> int:
         .exclude(status=TicketStatus.CLOSED)
         .select_related("queue")
         .only("pk", "priority", "received_at", "sla_due_at", "queue", "organisation")
+        # A correction committing meanwhile would otherwise get a deadline from its old priority.
+        .select_for_update(of=("self",))
     )
     if queue is not None:
         tickets = tickets.filter(queue=queue)
