@@ -150,7 +150,9 @@ def _submitted(request) -> tuple[QueryDict, MultiValueDict]:
     PUT is read here with the same multipart parser and upload handlers."""
     if request.content_type not in _FORM_TYPES:
         raise BusinessRuleError(
-            _("Send the template as multipart/form-data."),
+            _(
+                "Send the template as form data (multipart/form-data, or urlencoded without a logo)."
+            ),
             code="unsupported_media_type",
             status_code=415,
         )

@@ -1423,11 +1423,11 @@ ASKS = re.compile(
     r"paint\w*|repair\w*|fix\w*|fit|fitted|fitting|mount\w*|deliver\w*|supply|renew\w*|build|"
     r"remov\w*|new|"
     # work asked of a person: "iemand die de heg snoeit", "someone to clean the windows"
-    r"iemand\s+(?:die|om|voor)|(?:someone|somebody)\s+(?:to|who|for))\b",
+    r"iemand\s+(?:die|om)|(?:someone|somebody)\s+(?:to|who))\b",
     re.I,
 )
 # Words that add a new item to the request ("en ook 10 meter leiding", "plus a valve").
-ADDS = re.compile(r"\b(?:en|ook|and|also|plus|verder|daarnaast|tevens|too|as well)\b", re.I)
+ADDS = re.compile(r"\b(?:en|ook|and|also|plus|verder|daarnaast|tevens)\b", re.I)
 CLAUSE_SEPARATORS = re.compile(
     r"(?<!\d)[.,](?!\d)|[!?;:()\n]|\s(?:en|and|maar|but|plus)\s|\s[-\u2013]\s", re.I
 )

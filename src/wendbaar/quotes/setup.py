@@ -35,7 +35,10 @@ def quote_template_save(*, actor, form) -> QuoteTemplate:
     old_logo = (
         ""
         if created
-        else QuoteTemplate.objects.filter(pk=template.pk).values_list("logo", flat=True).get()
+        else QuoteTemplate.objects.select_for_update()
+        .filter(pk=template.pk)
+        .values_list("logo", flat=True)
+        .get()
     )
     template.save()
     if old_logo and old_logo != template.logo.name:
