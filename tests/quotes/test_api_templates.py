@@ -12,6 +12,7 @@ from django.utils import translation
 from PIL import Image
 
 from tests.accounts.factories import UserFactory
+from tests.quotes.templates_data import image, template_fields
 from wendbaar.audit.models import AuditEvent
 from wendbaar.quotes.forms import MAX_LOGO_BYTES
 from wendbaar.quotes.models import QuoteTemplate
@@ -40,31 +41,8 @@ def api(manager, token_for):
     return Client(HTTP_AUTHORIZATION=token_for(manager, SCOPES), HTTP_ACCEPT_LANGUAGE="en")
 
 
-def _image(fmt: str, name: str, size=(8, 8)) -> io.BytesIO:
-    data = io.BytesIO()
-    Image.new("RGB", size, "#1f5f8b").save(data, fmt)
-    data.seek(0)
-    data.name = name
-    return data
-
-
 def _fields(**extra) -> dict:
-    data = {
-        "name": "Standaard",
-        "is_default": "true",
-        "language": "nl",
-        "validity_days": "30",
-        "intro": "Beste {customer}, hierbij onze offerte.",
-        "closing": "Met vriendelijke groet",
-        "delivery_terms": "Levering binnen twee weken.",
-        "payment_terms": "Betaling binnen 14 dagen.",
-        "company_name": "Warmtewerk B.V.",
-        "company_address": "Dorpsstraat 1, Amersfoort",
-        "company_email": "info@warmtewerk.test",
-        "accent_colour": "#1f5f8b",
-    }
-    data.update(extra)
-    return data
+    return template_fields(**{"is_default": "true", **extra})
 
 
 def _put(client: Client, template_id: int, data: dict):
@@ -84,7 +62,7 @@ def _stored(template: QuoteTemplate) -> bytes:
 
 
 def test_a_manager_creates_a_template_with_a_logo(api, manager):
-    response = api.post(URL, _fields(logo=_image("PNG", "huisstijl.png")))
+    response = api.post(URL, _fields(logo=image("PNG", "huisstijl.png")))
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -114,7 +92,7 @@ def test_a_new_template_starts_from_the_form_defaults(api):
 
 
 def test_an_update_changes_only_the_fields_sent(api):
-    template_id = api.post(URL, _fields(logo=_image("PNG", "logo.png"))).json()["id"]
+    template_id = api.post(URL, _fields(logo=image("PNG", "logo.png"))).json()["id"]
     before = QuoteTemplate.objects.get()
 
     response = _put(api, template_id, {"validity_days": "45", "intro": "Geachte {customer},"})
@@ -139,12 +117,12 @@ def test_an_update_changes_only_the_fields_sent(api):
 
 
 def test_the_logo_is_replaced_and_removed(api, django_capture_on_commit_callbacks):
-    template_id = api.post(URL, _fields(logo=_image("PNG", "oud.png"))).json()["id"]
+    template_id = api.post(URL, _fields(logo=image("PNG", "oud.png"))).json()["id"]
     first = QuoteTemplate.objects.get().logo.name
 
     # A JPEG sent under a .png name is stored by what it is.
     with django_capture_on_commit_callbacks(execute=True):
-        replaced = _put(api, template_id, {"logo": _image("JPEG", "nieuw.png", size=(16, 8))})
+        replaced = _put(api, template_id, {"logo": image("JPEG", "nieuw.png", size=(16, 8))})
 
     assert replaced.status_code == 200, replaced.content
     template = QuoteTemplate.objects.get()
@@ -156,7 +134,7 @@ def test_the_logo_is_replaced_and_removed(api, django_capture_on_commit_callback
         assert stored.format == "JPEG" and stored.size == (16, 8)
     assert _events().last().data["changed"] == ["logo"]
 
-    both = _put(api, template_id, {"logo": _image("PNG", "x.png"), "remove_logo": "true"})
+    both = _put(api, template_id, {"logo": image("PNG", "x.png"), "remove_logo": "true"})
     assert both.status_code == 400
     assert [d["loc"] for d in both.json()["error"]["details"]] == [["form", "logo"]]
     assert QuoteTemplate.objects.get().logo.name == template.logo.name
@@ -181,11 +159,11 @@ def test_the_logo_is_replaced_and_removed(api, django_capture_on_commit_callback
             io.BytesIO(b"%PDF-1.4 not an image"),
             "logo: The logo is not a readable image; upload a PNG or JPEG file.",
         ),
-        (_image("GIF", "logo.png"), "logo: The logo is a GIF image; upload a PNG or JPEG file."),
+        (image("GIF", "logo.png"), "logo: The logo is a GIF image; upload a PNG or JPEG file."),
     ],
 )
 def test_a_logo_that_is_no_png_or_jpeg_is_refused_and_nothing_changes(api, logo, message):
-    template_id = api.post(URL, _fields(logo=_image("PNG", "logo.png"))).json()["id"]
+    template_id = api.post(URL, _fields(logo=image("PNG", "logo.png"))).json()["id"]
     before = QuoteTemplate.objects.get()
     logo_bytes = _stored(before)
     logo.name = "logo.png"
@@ -290,7 +268,7 @@ def test_finance_may_keep_templates_too(team_a, token_for):
 
 
 def test_people_without_the_role_or_scope_are_refused(api, manager, team_a, token_for, client_for):
-    template_id = api.post(URL, _fields(logo=_image("PNG", "logo.png"))).json()["id"]
+    template_id = api.post(URL, _fields(logo=image("PNG", "logo.png"))).json()["id"]
     before = QuoteTemplate.objects.values().get()
     sales = UserFactory(email="sanne@example.nl", teams=[team_a], role_codes=["sales"])
     seller = Client(HTTP_AUTHORIZATION=token_for(sales, SCOPES))

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from tests.accounts.factories import UserFactory
+from tests.quotes.templates_data import image, template_fields
 from wendbaar.audit.models import AuditEvent
 from wendbaar.quotes import services
 from wendbaar.quotes.models import Bundle, CatalogueItem, QuoteTemplate
@@ -49,41 +49,14 @@ def items(manager):
     return made
 
 
-def _png() -> io.BytesIO:
-    data = io.BytesIO()
-    Image.new("RGB", (8, 8), "#1f5f8b").save(data, "PNG")
-    data.seek(0)
-    data.name = "logo.png"
-    return data
-
-
-def _template_post(**extra) -> dict:
-    data = {
-        "name": "Standaard",
-        "is_default": "on",
-        "language": "nl",
-        "validity_days": "30",
-        "intro": "Beste {customer}, hierbij onze offerte.",
-        "closing": "Met vriendelijke groet",
-        "delivery_terms": "Levering binnen twee weken.",
-        "payment_terms": "Betaling binnen 14 dagen.",
-        "company_name": "Warmtewerk B.V.",
-        "company_address": "Dorpsstraat 1, Amersfoort",
-        "company_email": "info@warmtewerk.test",
-        "accent_colour": "#1f5f8b",
-    }
-    data.update(extra)
-    return data
-
-
 def test_a_manager_makes_templates_and_one_default_stays(manager, client_for):
     client = client_for(manager)
     assert client.get(reverse("quotes:templates")).status_code == 200
-    response = client.post(reverse("quotes:template_create"), _template_post(logo=_png()))
+    response = client.post(reverse("quotes:template_create"), template_fields(logo=image()))
     assert response.status_code == 302
     first = QuoteTemplate.objects.get()
     assert first.is_default and first.logo.name.endswith(".png")
-    client.post(reverse("quotes:template_create"), _template_post(name="English", language="en"))
+    client.post(reverse("quotes:template_create"), template_fields(name="English", language="en"))
     second = QuoteTemplate.objects.get(name="English")
     first.refresh_from_db()
     assert second.is_default and not first.is_default  # a new default retires the old
@@ -92,7 +65,7 @@ def test_a_manager_makes_templates_and_one_default_stays(manager, client_for):
     # Change one: the form shows what is stored, the change is kept and audited.
     edit = reverse("quotes:template_edit", args=[first.pk])
     assert "Levering binnen twee weken." in client.get(edit).content.decode()
-    client.post(edit, _template_post(validity_days="45", is_default=""))
+    client.post(edit, template_fields(validity_days="45", is_default=""))
     first.refresh_from_db()
     assert first.validity_days == 45
     events = AuditEvent.objects.filter(action="quotes.template_saved")
@@ -105,14 +78,14 @@ def test_a_bad_template_is_refused_clearly_and_nothing_saved(manager, client_for
     fake.name = "logo.png"
     response = client.post(
         reverse("quotes:template_create"),
-        _template_post(logo=fake, accent_colour="blue", validity_days="0"),
+        template_fields(logo=fake, accent_colour="blue", validity_days="0"),
     )
     html = response.content.decode()
     assert response.status_code == 400
     assert "not a readable image" in html and "A colour like #1f5f8b." in html
     assert not QuoteTemplate.objects.exists()
-    client.post(reverse("quotes:template_create"), _template_post())
-    twice = client.post(reverse("quotes:template_create"), _template_post(name="standaard"))
+    client.post(reverse("quotes:template_create"), template_fields())
+    twice = client.post(reverse("quotes:template_create"), template_fields(name="standaard"))
     assert twice.status_code == 400 and "Another template already has this name." in (
         twice.content.decode()
     )
@@ -191,7 +164,7 @@ def test_sellers_and_others_cannot_keep_templates_or_bundles(
     ):
         assert client_for(sales).get(reverse(name)).status_code == 403
     assert (
-        client_for(sales).post(reverse("quotes:template_create"), _template_post()).status_code
+        client_for(sales).post(reverse("quotes:template_create"), template_fields()).status_code
         == 403
     )
     assert not QuoteTemplate.objects.exists()
