@@ -134,9 +134,14 @@ def _vectors_for(
     return vectors, leads, len(todo)
 
 
-def _missing_leads(existing) -> dict[int, bytes]:
-    """Lead-sentence embeddings for passages indexed before the index kept them, by chunk id."""
-    rows = list(existing.filter(lead_embedding__isnull=True).values_list("pk", "text"))
+def _missing_leads(existing, kept_hashes: set[str]) -> dict[int, bytes]:
+    """Lead-sentence embeddings for kept passages indexed before the index kept them, by chunk
+    id (passages about to be replaced are not embedded for nothing)."""
+    rows = list(
+        existing.filter(lead_embedding__isnull=True, content_hash__in=kept_hashes).values_list(
+            "pk", "text"
+        )
+    )
     if not rows:
         return {}
     computed = embeddings.embed_texts([lead_sentence(text) for _pk, text in rows])
@@ -162,10 +167,9 @@ def index_record(
     wanted = [(c, content_hash(title=c.title, text=c.text)) for c in _normalised(chunks)]
     existing = Chunk.objects.filter(content_type=content_type, object_id=object_id)
     unchanged = {(position, h) for position, h in existing.values_list("position", "content_hash")}
-    vectors, leads, embedded = _vectors_for(
-        wanted, keep_hashes={h for c, h in wanted if (c.position, h) in unchanged}
-    )
-    old_leads = _missing_leads(existing)
+    kept_hashes = {h for c, h in wanted if (c.position, h) in unchanged}
+    vectors, leads, embedded = _vectors_for(wanted, keep_hashes=kept_hashes)
+    old_leads = _missing_leads(existing, kept_hashes)
     backend = get_backend()
     with transaction.atomic():
         current = {chunk.position: chunk for chunk in existing.select_for_update()}
